@@ -1,0 +1,151 @@
+package dev.streamfold.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real infrastructure without Docker: a KRaft Kafka broker (in this JVM), the Apicurio Registry (a child JVM)
+ * and PostgreSQL with logical replication (a child postmaster), all on 127.0.0.1. Used by the integration tests
+ * (through {@link LocalStackExtension}, once per test JVM) and by the local demo run.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static LocalStack shared;
+
+    private final Path workDir;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private KafkaBroker kafka;
+    private PostgresServer postgres;
+    private ApicurioRegistry registry;
+    private boolean closed;
+
+    private LocalStack(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    /** Starts everything; stops what did start if anything fails. */
+    public static LocalStack start(LocalStackOptions options) {
+        LocalStack stack = new LocalStack(options.workDir().toAbsolutePath());
+        try {
+            stack.startAll(options);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The stack of this JVM, started on first use under {@code target/local-stack} with random ports, stopped when
+     * the JVM exits.
+     */
+    public static synchronized LocalStack shared() {
+        if (shared == null) {
+            Path dir = Path.of("target", "local-stack", UUID.randomUUID().toString().substring(0, 8));
+            shared = start(LocalStackOptions.randomPorts(dir));
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "local-stack-shutdown"));
+        }
+        return shared;
+    }
+
+    private void startAll(LocalStackOptions options) {
+        long begin = System.nanoTime();
+        deleteRecursively(workDir);
+        // The registry is a separate JVM and the slowest to come up: start it first, let it boot while the others start.
+        RegistryStart registryStart = new RegistryStart(workDir.resolve("registry"), options);
+        registryStart.begin();
+        kafka = track(KafkaBroker.start(workDir.resolve("kafka"), options.kafkaPort()));
+        postgres = track(PostgresServer.start(workDir.resolve("postgres"), options.postgresPort()));
+        registry = track(registryStart.await());
+        log.info("Local stack up in {} ms: Kafka {}, registry {}, PostgreSQL {}", (System.nanoTime() - begin) / 1_000_000,
+                kafka.bootstrapServers(), registry.url(), postgres.jdbcUrl("postgres"));
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        started.push(component);
+        return component;
+    }
+
+    public Endpoints endpoints() {
+        return new Endpoints(kafka.bootstrapServers(), registry.url(), registry.ccompatUrl(),
+                postgres.jdbcUrl("postgres"), PostgresServer.USER, "");
+    }
+
+    /** A new, empty database; returns its JDBC URL (user {@code postgres}, no password). */
+    public String createDatabase(String name) {
+        return postgres.createDatabase(name);
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed", component.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the registry on a background thread so its boot overlaps Kafka's and PostgreSQL's. */
+    private static final class RegistryStart {
+        private final Path dir;
+        private final LocalStackOptions options;
+        private final CompletableFuture<ApicurioRegistry> future = new CompletableFuture<>();
+
+        RegistryStart(Path dir, LocalStackOptions options) {
+            this.dir = dir;
+            this.options = options;
+        }
+
+        void begin() {
+            Thread.ofPlatform().name("registry-start").daemon().start(() -> {
+                try {
+                    future.complete(ApicurioRegistry.start(dir, options.registryPort(), options.registryManagementPort()));
+                } catch (RuntimeException e) {
+                    future.completeExceptionally(e);
+                }
+            });
+        }
+
+        ApicurioRegistry await() {
+            try {
+                return future.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.streamfold.localstack;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child process that cannot outlive us. It runs under a small {@code sh} guard in its own session (so a
+ * terminal's Ctrl-C reaches only our JVM, which then stops children in order); the guard holds a pipe from our
+ * JVM and terminates the child as soon as that pipe closes: on {@link #close()}, on a normal exit, and also
+ * when our JVM is killed outright, since the kernel closes the pipe then too.
+ */
+public final class ManagedProcess implements AutoCloseable {
+
+    private static final String GUARD = """
+            "$@" </dev/null &
+            child=$!
+            read -r _ || true
+            kill -TERM "$child" 2>/dev/null
+            wait "$child"
+            """;
+
+    private final String name;
+    private final Process guard;
+    private final OutputStream lifeline;
+    private final Duration stopTimeout;
+
+    private ManagedProcess(String name, Process guard, Duration stopTimeout) {
+        this.name = name;
+        this.guard = guard;
+        this.lifeline = guard.getOutputStream();
+        this.stopTimeout = stopTimeout;
+    }
+
+    /** Starts {@code command} with its output appended to {@code log}. */
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
+            Path workingDirectory, Path log, Duration stopTimeout) {
+        List<String> guarded = new ArrayList<>(List.of("setsid", "sh", "-c", GUARD, name));
+        guarded.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(guarded)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        try {
+            return new ManagedProcess(name, builder.start(), stopTimeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+        }
+    }
+
+    private static final String WATCHDOG = """
+            read -r _ || true
+            kill -INT "$1" 2>/dev/null
+            """;
+
+    /**
+     * Guards a process we did not start as our child (PostgreSQL's postmaster): if our JVM dies without stopping
+     * it, the watchdog sends it SIGINT, PostgreSQL's fast shutdown. {@link #disarm()} it after a normal stop.
+     */
+    public static ManagedProcess watchdog(String name, long pid) {
+        ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c", WATCHDOG, name, Long.toString(pid))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true);
+        try {
+            return new ManagedProcess(name, builder.start(), Duration.ofSeconds(5));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start watchdog for " + name, e);
+        }
+    }
+
+    /** Ends a watchdog without letting it signal: its target was stopped normally. */
+    public void disarm() {
+        guard.destroyForcibly();
+    }
+
+    /** The JDK this JVM runs on: JDK 21+, as the build selected it, not whatever {@code java} is on the PATH. */
+    public static String currentJava() {
+        return ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isAlive() {
+        return guard.isAlive();
+    }
+
+    public long pid() {
+        return guard.pid();
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> tree = new ArrayList<>(guard.descendants().toList());
+        try {
+            lifeline.close();
+        } catch (IOException ignored) {
+            // the guard is gone already; the descendants are handled below
+        }
+        try {
+            if (!guard.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                tree.forEach(ProcessHandle::destroyForcibly);
+                guard.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+}
