@@ -1,0 +1,37 @@
+package dev.streamfold.reconciliation.batch;
+
+import dev.streamfold.reconciliation.window.CategoryWindow;
+import dev.streamfold.reconciliation.window.WindowVerdict;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/** The last verdict this instance published per window: what is news, and what the REST API shows. */
+@Component
+public class PublishedVerdicts {
+
+    private final Map<CategoryWindow, WindowVerdict> latest = new ConcurrentHashMap<>();
+
+    boolean isNews(WindowVerdict verdict) {
+        return !verdict.sameOutcomeAs(latest.get(verdict.window()));
+    }
+
+    void remember(WindowVerdict verdict) {
+        latest.put(verdict.window(), verdict);
+    }
+
+    /** Windows starting before {@code start} are out of the lookback and will not be checked again. */
+    void forgetBefore(Instant start) {
+        latest.keySet().removeIf(window -> window.start().isBefore(start));
+    }
+
+    public List<WindowVerdict> forCategory(String category) {
+        return latest.values().stream()
+                .filter(verdict -> verdict.window().category().equals(category))
+                .sorted(Comparator.comparing(WindowVerdict::window, CategoryWindow.BY_START_THEN_CATEGORY))
+                .toList();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.streamfold.reconciliation.batch;
+
+import dev.streamfold.common.topic.Topics;
+import dev.streamfold.reconciliation.window.WindowVerdict;
+import dev.streamfold.schemas.ReconciliationReport;
+import dev.streamfold.schemas.WindowKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.stereotype.Component;
+
+/** Sends verdicts to the compacted report topic, keyed by window, so that the topic keeps the latest per window. */
+@Component
+class ReportPublisher {
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    static final String DIMENSION = "category";
+
+    private final KafkaTemplate<WindowKey, ReconciliationReport> template;
+    private final String topic;
+
+    ReportPublisher(KafkaTemplate<WindowKey, ReconciliationReport> reportTemplate, Topics topics) {
+        this.template = reportTemplate;
+        this.topic = topics.reconciliationReports().name();
+    }
+
+    /** Returns once the broker has acknowledged every report, or throws. */
+    void publish(List<WindowVerdict> verdicts) throws Exception {
+        List<CompletableFuture<SendResult<WindowKey, ReconciliationReport>>> sends = verdicts.stream()
+                .map(verdict -> template.send(topic, keyOf(verdict), reportOf(verdict)))
+                .toList();
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    static WindowKey keyOf(WindowVerdict verdict) {
+        return new WindowKey(verdict.window().category(), verdict.window().start());
+    }
+
+    static ReconciliationReport reportOf(WindowVerdict verdict) {
+        return ReconciliationReport.newBuilder()
+                .setDimension(DIMENSION)
+                .setDimensionValue(verdict.window().category())
+                .setWindowStart(verdict.window().start())
+                .setWindowEnd(verdict.window().end())
+                .setStatus(verdict.status())
+                .setExpectedOrderCount(verdict.expected().orderCount())
+                .setActualOrderCount(verdict.actual().orderCount())
+                .setExpectedRevenueMinor(verdict.expected().revenueMinor())
+                .setActualRevenueMinor(verdict.actual().revenueMinor())
+                .setCheckedAt(verdict.checkedAt())
+                .build();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.streamfold.reconciliation.view;
+
+import dev.streamfold.common.deadletter.DeadLetterRecoverers;
+import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.Topics;
+import dev.streamfold.reconciliation.ReconciliationProperties;
+import dev.streamfold.schemas.WindowAggregate;
+import dev.streamfold.schemas.WindowKey;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * Keeps {@link AggregateView} up to date: one consumer reads every partition of the aggregate topic from the
+ * beginning (explicitly assigned, so that each instance sees all windows whatever the group's other members do),
+ * and only committed records, since the aggregation writes them transactionally. A record it cannot read or
+ * apply goes to the topic's dead-letter topic and consumption continues.
+ */
+@Configuration(proxyBeanMethods = false)
+class AggregateViewConfiguration {
+
+    /** A listener failure may be transient; a few quick retries, then the record is dead-lettered. */
+    private static final FixedBackOff RETRIES = new FixedBackOff(500L, 2L);
+
+    @Bean
+    KafkaMessageListenerContainer<WindowKey, WindowAggregate> aggregateViewContainer(Topics topics,
+            KafkaProperties kafka, ReconciliationProperties properties, AggregateView view,
+            KafkaTemplate<Object, Object> aggregateDeadLetterTemplate) {
+        Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
+        ContainerProperties container = new ContainerProperties(fromTheBeginning(topic));
+        container.setGroupId(properties.applicationId());
+        container.setClientId(properties.applicationId() + "-aggregate-view");
+        container.setMessageListener((MessageListener<WindowKey, WindowAggregate>) record ->
+                view.apply(record.key(), record.value()));
+        KafkaMessageListenerContainer<WindowKey, WindowAggregate> listener =
+                new KafkaMessageListenerContainer<>(consumerFactory(topic, kafka), container);
+        listener.setCommonErrorHandler(new DefaultErrorHandler(
+                DeadLetterRecoverers.toDeadLetterTopics(aggregateDeadLetterTemplate, properties.applicationId()), RETRIES));
+        return listener;
+    }
+
+    /** A bean of its own so that the context closes the producer on shutdown. */
+    @Bean
+    ProducerFactory<Object, Object> aggregateDeadLetterProducerFactory(Topics topics, KafkaProperties kafka) {
+        Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
+        return new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
+                new DeadLetterSerializer<>(WindowKey.class, topic.keySerde().serializer()),
+                new DeadLetterSerializer<>(WindowAggregate.class, topic.valueSerde().serializer()),
+                false);
+    }
+
+    @Bean
+    KafkaTemplate<Object, Object> aggregateDeadLetterTemplate(ProducerFactory<Object, Object> aggregateDeadLetterProducerFactory) {
+        return new KafkaTemplate<>(aggregateDeadLetterProducerFactory);
+    }
+
+    private static TopicPartitionOffset[] fromTheBeginning(Topic<?, ?> topic) {
+        return IntStream.range(0, topic.partitions())
+                .mapToObj(partition -> new TopicPartitionOffset(topic.name(), partition, TopicPartitionOffset.SeekPosition.BEGINNING))
+                .toArray(TopicPartitionOffset[]::new);
+    }
+
+    private static DefaultKafkaConsumerFactory<WindowKey, WindowAggregate> consumerFactory(
+            Topic<WindowKey, WindowAggregate> topic, KafkaProperties kafka) {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ErrorHandlingDeserializer<WindowKey> keys = new ErrorHandlingDeserializer<>(topic.keySerde().deserializer());
+        keys.setForKey(true);
+        ErrorHandlingDeserializer<WindowAggregate> values = new ErrorHandlingDeserializer<>(topic.valueSerde().deserializer());
+        // The registry deserializers are configured already; re-configuring them with the consumer's map would drop the registry settings.
+        return new DefaultKafkaConsumerFactory<>(config, keys, values, false);
+    }
+}
