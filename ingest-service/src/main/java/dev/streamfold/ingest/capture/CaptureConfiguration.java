@@ -1,0 +1,64 @@
+package dev.streamfold.ingest.capture;
+
+import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.topic.Topics;
+import dev.streamfold.ingest.mapping.ChangeEventMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+
+/** Wires the Debezium engine to an idempotent Kafka producer and creates the topics it writes. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IngestProperties.class)
+class CaptureConfiguration {
+
+    /** Records are serialized with the topic descriptors' serdes before sending, so one byte-level producer serves every topic. */
+    @Bean
+    ProducerFactory<byte[], byte[]> ingestProducerFactory(KafkaProperties kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new DefaultKafkaProducerFactory<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Bean
+    KafkaTemplate<byte[], byte[]> ingestKafkaTemplate(ProducerFactory<byte[], byte[]> ingestProducerFactory) {
+        return new KafkaTemplate<>(ingestProducerFactory);
+    }
+
+    /** The topics this service writes, and the dead-letter topic of each. */
+    @Bean
+    KafkaAdmin.NewTopics ingestTopics(Topics topics, StreamfoldProperties streamfold) {
+        short replicationFactor = streamfold.topics().replicationFactor();
+        return new KafkaAdmin.NewTopics(
+                topics.customers().newTopic(replicationFactor), topics.customers().newDeadLetterTopic(replicationFactor),
+                topics.products().newTopic(replicationFactor), topics.products().newDeadLetterTopic(replicationFactor),
+                topics.orders().newTopic(replicationFactor), topics.orders().newDeadLetterTopic(replicationFactor));
+    }
+
+    @Bean
+    CaptureHealthIndicator captureHealthIndicator() {
+        return new CaptureHealthIndicator();
+    }
+
+    @Bean
+    ChangeCaptureEngine changeCaptureEngine(IngestProperties ingest, StreamfoldProperties streamfold, KafkaProperties kafka,
+            Topics topics, KafkaTemplate<byte[], byte[]> ingestKafkaTemplate, CaptureHealthIndicator health, MeterRegistry meters) {
+        Properties settings = DebeziumSettings.of(ingest, String.join(",", kafka.getBootstrapServers()),
+                ingest.offsetsTopic(streamfold.topics().prefix()), streamfold.topics().replicationFactor());
+        ChangeBatchPublisher publisher = new ChangeBatchPublisher(new ChangeEventMapper(topics), ingestKafkaTemplate,
+                new DeadLetterRecords(), new IngestMetrics(meters));
+        return new ChangeCaptureEngine(settings, publisher, health);
+    }
+}

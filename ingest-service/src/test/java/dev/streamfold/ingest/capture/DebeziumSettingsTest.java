@@ -1,0 +1,48 @@
+package dev.streamfold.ingest.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DebeziumSettingsTest {
+
+    private final IngestProperties ingest = new IngestProperties(
+            new IngestProperties.Database("127.0.0.1", 15432, "shop", "postgres", ""), "slot_a", "pub_a", null);
+
+    @Test
+    void shouldKeepOffsetsInAKafkaTopicNamedAfterTheTopicPrefix() {
+        // When the engine settings are derived for prefix "dev."
+        Properties settings = DebeziumSettings.of(ingest, "127.0.0.1:9092", ingest.offsetsTopic("dev."), (short) 3);
+
+        // Then offsets go to Kafka, not to a local file
+        assertThat(settings)
+                .containsEntry("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore")
+                .containsEntry("offset.storage.topic", "dev.streamfold.ingest.offsets")
+                .containsEntry("offset.storage.partitions", "1")
+                .containsEntry("offset.storage.replication.factor", "3")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092");
+    }
+
+    @Test
+    void shouldCaptureTheShopTablesOverPgoutputFromAnInitialSnapshot() {
+        // When the engine settings are derived
+        Properties settings = DebeziumSettings.of(ingest, "127.0.0.1:9092", "offsets", (short) 1);
+
+        // Then they name our slot, publication and tables
+        assertThat(settings)
+                .containsEntry("plugin.name", "pgoutput")
+                .containsEntry("slot.name", "slot_a")
+                .containsEntry("publication.name", "pub_a")
+                .containsEntry("publication.autocreate.mode", "filtered")
+                .containsEntry("table.include.list", "public.customers,public.products,public.orders")
+                .containsEntry("snapshot.mode", "initial")
+                .containsEntry("database.dbname", "shop");
+    }
+
+    @Test
+    void shouldUseAnExplicitOffsetsTopicAsIs() {
+        IngestProperties explicit = new IngestProperties(ingest.database(), "slot_a", "pub_a", "my.offsets");
+        assertThat(explicit.offsetsTopic("dev.")).isEqualTo("my.offsets");
+    }
+}
