@@ -1,0 +1,51 @@
+package dev.streamfold.query.category;
+
+import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.streams.ManagedKafkaStreams;
+import dev.streamfold.common.streams.StreamsDefaults;
+import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.Topics;
+import dev.streamfold.query.QueryProperties;
+import dev.streamfold.query.category.CategoryWindowsTopology.StoreSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Properties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** Wires the category-windows topology, its topics and the reader the REST API queries. */
+@Configuration(proxyBeanMethods = false)
+class CategoryWindowsConfiguration {
+
+    /** The aggregate topic is ours to read, its dead-letter topic ours to write: make sure both exist. */
+    @Bean
+    KafkaAdmin.NewTopics categoryWindowsTopics(Topics topics, StreamfoldProperties streamfold) {
+        short replicationFactor = streamfold.topics().replicationFactor();
+        Topic<?, ?> aggregates = topics.categoryAggregates();
+        return new KafkaAdmin.NewTopics(aggregates.newTopic(replicationFactor),
+                aggregates.newDeadLetterTopic(replicationFactor));
+    }
+
+    @Bean
+    ManagedKafkaStreams categoryWindowsStreams(Topics topics, QueryProperties query, StreamfoldProperties streamfold,
+            KafkaProperties kafka, MeterRegistry meterRegistry) {
+        Properties settings = StreamsDefaults.exactlyOnce(query.applicationId(),
+                String.join(",", kafka.getBootstrapServers()), query.stateDir(),
+                streamfold.topics().replicationFactor());
+        return new ManagedKafkaStreams(
+                CategoryWindowsTopology.build(topics, new StoreSettings(query.windowSize(), query.retention())),
+                settings, meterRegistry);
+    }
+
+    @Bean
+    CategoryWindowsReader categoryWindowsReader(ManagedKafkaStreams categoryWindowsStreams, Topics topics) {
+        return new CategoryWindowsReader(categoryWindowsStreams.kafkaStreams(), topics.categoryAggregates().partitions());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}
