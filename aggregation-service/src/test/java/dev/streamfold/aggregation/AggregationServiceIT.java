@@ -73,15 +73,16 @@ class AggregationServiceIT {
     }
 
     @Test
-    void shouldReportUpWhenReady() throws Exception {
-        // When the health endpoint is called
-        HttpResponse<String> health = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+    void shouldReportUpAndReadyOnceStarted() throws Exception {
+        // When the health and readiness endpoints are called
+        HttpResponse<String> health = get("/actuator/health");
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
 
-        // Then the service is up
+        // Then the service is up and ready (readiness includes the Kafka Streams state)
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"status\":\"UP\"");
     }
 
     @Test
@@ -159,6 +160,11 @@ class AggregationServiceIT {
                         .containsExactlyInAnyOrderEntriesOf(expected);
             });
         }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
