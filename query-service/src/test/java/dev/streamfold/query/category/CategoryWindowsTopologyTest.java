@@ -8,6 +8,7 @@ import dev.streamfold.common.topic.Topics;
 import dev.streamfold.query.category.CategoryWindowsTopology.StoreSettings;
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CategoryWindowsTopologyTest {
 
@@ -35,9 +37,13 @@ class CategoryWindowsTopologyTest {
     private TestInputTopic<WindowKey, WindowAggregate> aggregates;
     private WindowStore<String, WindowAggregate> store;
 
+    @TempDir
+    private Path stateDir;
+
     @BeforeEach
     void startDriver() {
         Properties config = new Properties();
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "category-windows-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
