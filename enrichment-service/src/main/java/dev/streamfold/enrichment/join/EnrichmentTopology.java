@@ -20,16 +20,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Orders and customers are both keyed by customer id with equal partition counts, so the customer join reads
  * the co-partitioned table directly, with no repartition topic. Products are few and read as a global table,
  * joined by the order's product id. Both joins are left joins: an order whose customer or product is unknown
- * reaches {@code require-references}, which throws, and the processing exception handler dead-letters it.
+ * reaches {@code require-references}, which throws, and the processing exception handler dead-letters it. Orders
+ * the joins would drop or mis-join (no value, not keyed by customer id) are dead-lettered by {@code validate-order}.
  */
 public final class EnrichmentTopology {
 
     public static final String ORDERS_SOURCE = "orders-source";
-    /** Kafka Streams names the source node of a table {@code <name>-source}. */
+    /** The table's processor; Kafka Streams names its source node {@code customers-table-source}. */
     public static final String CUSTOMERS_TABLE = "customers-table";
     public static final String CUSTOMERS_STORE = "customers-store";
     public static final String PRODUCTS_TABLE = "products-global-table";
     public static final String PRODUCTS_STORE = "products-store";
+    public static final String VALIDATE_ORDER = "validate-order";
     public static final String JOIN_CUSTOMER = "join-customer";
     public static final String JOIN_PRODUCT = "join-product";
     public static final String REQUIRE_REFERENCES = "require-references";
@@ -53,6 +55,7 @@ public final class EnrichmentTopology {
                         .withValueSerde(topics.products().valueSerde()));
 
         builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))
+                .mapValues(OrderValidation::requireKeyedByCustomer, Named.as(VALIDATE_ORDER))
                 .leftJoin(customers, OrderReferences::withCustomer,
                         Joined.<String, Order, Customer>as(JOIN_CUSTOMER)
                                 .withKeySerde(topics.orders().keySerde())

@@ -14,8 +14,9 @@ class EnrichmentTopologyNamingTest {
     void shouldNameEveryProcessorAndStore() {
         // Then no generated name (KSTREAM-…, KTABLE-…) leaks into metrics, logs or internal topic names
         assertThat(description).doesNotContainPattern("K(STREAM|TABLE)-[A-Z]+-\\d+");
-        assertThat(description).contains(EnrichmentTopology.ORDERS_SOURCE, EnrichmentTopology.CUSTOMERS_STORE,
-                EnrichmentTopology.PRODUCTS_STORE, EnrichmentTopology.JOIN_CUSTOMER, EnrichmentTopology.JOIN_PRODUCT,
+        assertThat(description).contains(EnrichmentTopology.ORDERS_SOURCE, EnrichmentTopology.CUSTOMERS_TABLE,
+                EnrichmentTopology.CUSTOMERS_STORE, EnrichmentTopology.PRODUCTS_TABLE,
+                EnrichmentTopology.PRODUCTS_STORE, EnrichmentTopology.VALIDATE_ORDER, EnrichmentTopology.JOIN_CUSTOMER, EnrichmentTopology.JOIN_PRODUCT,
                 EnrichmentTopology.REQUIRE_REFERENCES, EnrichmentTopology.ENRICHED_ORDERS_SINK);
     }
 

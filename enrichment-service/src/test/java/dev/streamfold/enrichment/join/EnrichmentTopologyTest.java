@@ -141,6 +141,35 @@ class EnrichmentTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAnOrderNotKeyedByItsCustomer() {
+        // Given customers 7 and 8, and a product
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        customers.pipeInput("8", customer(8, "max@example.com", "AT", "SILVER"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When an order of customer 7 is published under customer 8's key
+        orders.pipeInput("8", order(1006, 7, 42), ORDER_PLACED);
+        // Then it is not joined with the wrong customer but dead-lettered
+        assertThat(enriched.isEmpty()).isTrue();
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_CLASS))
+                .isEqualTo(InvalidOrderException.class.getName());
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .contains("keyed by 8", "customer id 7");
+    }
+
+    @Test
+    void shouldDeadLetterAnOrderEventWithoutValue() {
+        // When an order event arrives with no value, which the join would drop without a trace
+        orders.pipeInput("7", null, ORDER_PLACED);
+        // Then it is dead-lettered
+        assertThat(enriched.isEmpty()).isTrue();
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
+        assertThat(deadLetter.value()).isNull();
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_CLASS))
+                .isEqualTo(InvalidOrderException.class.getName());
+    }
+
+    @Test
     void shouldJoinLaterOrdersWithTheUpdatedCustomer() {
         // Given a customer who moves from Germany to France between two orders
         products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
