@@ -146,11 +146,13 @@ class QueryServiceIT {
     @Test
     void shouldReportUpOnTheHealthEndpointOnceStreamsIsRunning() {
         // When the service has joined its consumer group
-        // Then health says UP
+        // Then health and the readiness probe (which includes Kafka Streams) say UP
         await().atMost(PATIENCE).untilAsserted(() -> {
-            HttpResponse<String> response = get("/actuator/health");
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(json.readTree(response.body()).get("status").asString()).isEqualTo("UP");
+            for (String path : List.of("/actuator/health", "/actuator/health/readiness")) {
+                HttpResponse<String> response = get(path);
+                assertThat(response.statusCode()).as(path).isEqualTo(200);
+                assertThat(json.readTree(response.body()).get("status").asString()).as(path).isEqualTo("UP");
+            }
         });
     }
 
