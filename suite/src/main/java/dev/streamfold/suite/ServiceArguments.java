@@ -11,6 +11,7 @@ final class ServiceArguments {
 
     static List<String> of(Service service, SuiteSettings settings) {
         List<String> args = new ArrayList<>(List.of(
+                "--server.address=127.0.0.1",
                 "--server.port=" + settings.port(service),
                 "--spring.kafka.bootstrap-servers=" + settings.bootstrapServers(),
                 "--streamfold.registry.url=" + settings.registryUrl(),

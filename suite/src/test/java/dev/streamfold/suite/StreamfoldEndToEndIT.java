@@ -58,7 +58,6 @@ class StreamfoldEndToEndIT {
     private static RunningSuite suite;
     private static SuiteSettings settings;
     private static ShopDatabase shop;
-    private static Topics topics;
     private static Endpoints endpoints;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -93,7 +92,6 @@ class StreamfoldEndToEndIT {
         }
         settings = new SuiteSettings(endpoints.bootstrapServers(), endpoints.registryUrl(), database, run + ".", run,
                 Path.of("target", "e2e", run).toAbsolutePath(), ports, Duration.ofSeconds(2));
-        topics = new Topics(new RegistrySerdeFactory(endpoints.registryUrl()), settings.topicPrefix());
         suite = RunningSuite.start(settings);
     }
 
@@ -118,9 +116,9 @@ class StreamfoldEndToEndIT {
         awaitWindow("games", W1, 1, Map.of("EUR", 5000));
 
         // When an application publishes orders for W2 straight to Kafka, one of them twice (same event id)
-        publish(directOrder("shop-app-1", 3, 12, 800, W2.plusSeconds(5)));
-        publish(directOrder("shop-app-2", 1, 12, 1600, W2.plusSeconds(8)));
-        publish(directOrder("shop-app-1", 3, 12, 800, W2.plusSeconds(5)));
+        publish(directOrder("shop-app-1", 3, 12, 800, W2.plusSeconds(5)),
+                directOrder("shop-app-2", 1, 12, 1600, W2.plusSeconds(8)),
+                directOrder("shop-app-1", 3, 12, 800, W2.plusSeconds(5)));
 
         // Then W2 counts each event once
         awaitWindow("books", W2, 2, Map.of("EUR", 2400));
@@ -149,7 +147,7 @@ class StreamfoldEndToEndIT {
     }
 
     private void awaitReport(String category, Instant windowStart, ReconciliationStatus status) {
-        Topic<WindowKey, ReconciliationReport> reports = topics.reconciliationReports();
+        Topic<WindowKey, ReconciliationReport> reports = freshTopics().reconciliationReports();
         WindowKey key = new WindowKey(category, windowStart);
         try (KafkaConsumer<WindowKey, ReconciliationReport> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
@@ -186,17 +184,24 @@ class StreamfoldEndToEndIT {
     }
 
     /** As an application would: keyed by customer id (the co-partitioning contract), timestamp = event time. */
-    private static void publish(Order order) {
-        Topic<String, Order> orders = topics.orders();
+    private static void publish(Order... orders) {
+        Topic<String, Order> topic = freshTopics().orders();
         try (KafkaProducer<String, Order> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                orders.keySerde().serializer(), orders.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(orders.name(), null, order.getEventTime().toEpochMilli(),
-                    Long.toString(order.getCustomerId()), order)).get();
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (Order order : orders) {
+                producer.send(new ProducerRecord<>(topic.name(), null, order.getEventTime().toEpochMilli(),
+                        Long.toString(order.getCustomerId()), order)).get();
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("publishing " + order + " failed", e);
+            throw new IllegalStateException("publishing failed", e);
         }
+    }
+
+    /** Kafka clients close the serdes they are given: each client gets descriptors of its own. */
+    private static Topics freshTopics() {
+        return new Topics(new RegistrySerdeFactory(endpoints.registryUrl()), settings.topicPrefix());
     }
 
     private static boolean allAlive() {
