@@ -4,6 +4,7 @@ import dev.streamfold.common.topic.Topics;
 import dev.streamfold.reconciliation.window.WindowVerdict;
 import dev.streamfold.schemas.ReconciliationReport;
 import dev.streamfold.schemas.WindowKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +22,12 @@ class ReportPublisher {
 
     private final KafkaTemplate<WindowKey, ReconciliationReport> template;
     private final String topic;
+    private final MeterRegistry meters;
 
-    ReportPublisher(KafkaTemplate<WindowKey, ReconciliationReport> reportTemplate, Topics topics) {
+    ReportPublisher(KafkaTemplate<WindowKey, ReconciliationReport> reportTemplate, Topics topics, MeterRegistry meters) {
         this.template = reportTemplate;
         this.topic = topics.reconciliationReports().name();
+        this.meters = meters;
     }
 
     /** Returns once the broker has acknowledged every report, or throws. */
@@ -33,6 +36,8 @@ class ReportPublisher {
                 .map(verdict -> template.send(topic, keyOf(verdict), reportOf(verdict)))
                 .toList();
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        verdicts.forEach(verdict -> meters.counter("streamfold.reconciliation.reports.published",
+                "status", verdict.status().name()).increment());
     }
 
     static WindowKey keyOf(WindowVerdict verdict) {

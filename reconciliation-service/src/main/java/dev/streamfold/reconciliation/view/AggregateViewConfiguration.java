@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
@@ -34,6 +38,8 @@ import org.springframework.util.backoff.FixedBackOff;
 @Configuration(proxyBeanMethods = false)
 class AggregateViewConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(AggregateViewConfiguration.class);
+
     /** A listener failure may be transient; a few quick retries, then the record is dead-lettered. */
     private static final FixedBackOff RETRIES = new FixedBackOff(500L, 2L);
 
@@ -50,8 +56,17 @@ class AggregateViewConfiguration {
         KafkaMessageListenerContainer<WindowKey, WindowAggregate> listener =
                 new KafkaMessageListenerContainer<>(consumerFactory(topic, kafka), container);
         listener.setCommonErrorHandler(new DefaultErrorHandler(
-                DeadLetterRecoverers.toDeadLetterTopics(aggregateDeadLetterTemplate, properties.applicationId()), RETRIES));
+                loggingFirst(DeadLetterRecoverers.toDeadLetterTopics(aggregateDeadLetterTemplate, properties.applicationId())),
+                RETRIES));
         return listener;
+    }
+
+    private static ConsumerRecordRecoverer loggingFirst(ConsumerRecordRecoverer recoverer) {
+        return (record, error) -> {
+            log.warn("Cannot apply {}-{}@{}, sending it to {}: {}", record.topic(), record.partition(), record.offset(),
+                    Topic.deadLetterTopicName(record.topic()), NestedExceptionUtils.getMostSpecificCause(error).toString());
+            recoverer.accept(record, error);
+        };
     }
 
     /** A bean of its own so that the context closes the producer on shutdown. */
