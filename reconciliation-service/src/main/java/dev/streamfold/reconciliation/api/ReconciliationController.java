@@ -6,8 +6,10 @@ import dev.streamfold.reconciliation.batch.ReconciliationBatch;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.List;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.kafka.KafkaException;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,10 +40,7 @@ class ReconciliationController {
     BatchSummary run() {
         try {
             return batch.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable(e);
-        } catch (Exception e) {
+        } catch (DataAccessException | KafkaException e) {
             throw unavailable(e);
         }
     }

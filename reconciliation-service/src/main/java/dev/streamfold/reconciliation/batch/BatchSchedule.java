@@ -36,9 +36,7 @@ class BatchSchedule implements SchedulingConfigurer {
     private void runQuietly() {
         try {
             batch.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             log.warn("Reconciliation batch failed, retrying in {}", properties.interval(), e);
         }
     }

@@ -47,8 +47,14 @@ public class ReconciliationBatch {
         this.clock = clock;
     }
 
-    /** Serialised: the schedule and the REST trigger must not interleave their publishing. */
-    public synchronized BatchSummary run() throws Exception {
+    /**
+     * Serialised: the schedule and the REST trigger must not interleave their publishing.
+     *
+     * @throws org.springframework.dao.DataAccessException if the database cannot answer
+     * @throws org.springframework.kafka.KafkaException if the reports are not acknowledged; none is remembered
+     *         then, so the next batch publishes them again
+     */
+    public synchronized BatchSummary run() {
         Instant now = clock.instant();
         SettledRange range = windows.settled(now, properties.settleDelay(), properties.lookback());
         published.forgetBefore(range.from());

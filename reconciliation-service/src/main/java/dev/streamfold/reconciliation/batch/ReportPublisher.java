@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
@@ -18,7 +21,7 @@ import org.springframework.stereotype.Component;
 class ReportPublisher {
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-    static final String DIMENSION = "category";
+    private static final String DIMENSION = "category";
 
     private final KafkaTemplate<WindowKey, ReconciliationReport> template;
     private final String topic;
@@ -30,21 +33,28 @@ class ReportPublisher {
         this.meters = meters;
     }
 
-    /** Returns once the broker has acknowledged every report, or throws. */
-    void publish(List<WindowVerdict> verdicts) throws Exception {
+    /** Returns once the broker has acknowledged every report, or throws {@link KafkaException}. */
+    void publish(List<WindowVerdict> verdicts) {
         List<CompletableFuture<SendResult<WindowKey, ReconciliationReport>>> sends = verdicts.stream()
                 .map(verdict -> template.send(topic, keyOf(verdict), reportOf(verdict)))
                 .toList();
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("Interrupted while publishing reports", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("Reports not acknowledged by the broker", e);
+        }
         verdicts.forEach(verdict -> meters.counter("streamfold.reconciliation.reports.published",
                 "status", verdict.status().name()).increment());
     }
 
-    static WindowKey keyOf(WindowVerdict verdict) {
+    private static WindowKey keyOf(WindowVerdict verdict) {
         return new WindowKey(verdict.window().category(), verdict.window().start());
     }
 
-    static ReconciliationReport reportOf(WindowVerdict verdict) {
+    private static ReconciliationReport reportOf(WindowVerdict verdict) {
         return ReconciliationReport.newBuilder()
                 .setDimension(DIMENSION)
                 .setDimensionValue(verdict.window().category())

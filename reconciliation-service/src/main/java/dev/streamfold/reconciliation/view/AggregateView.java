@@ -42,10 +42,6 @@ public class AggregateView {
         latest.values().removeIf(aggregate -> aggregate.getWindowStart().isBefore(start));
     }
 
-    int size() {
-        return latest.size();
-    }
-
     private static CategoryWindow windowOf(WindowAggregate aggregate) {
         return new CategoryWindow(aggregate.getDimensionValue(), aggregate.getWindowStart(), aggregate.getWindowEnd());
     }
