@@ -11,7 +11,7 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
 
     private static final Logger log = LoggerFactory.getLogger(CaptureHealthIndicator.class);
 
-    enum State { STARTING, RUNNING, STOPPED, FAILED }
+    private enum State { STARTING, RUNNING, STOPPED, FAILED }
 
     private volatile State state = State.STOPPED;
     private volatile String failure;
@@ -23,10 +23,6 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
 
     boolean hasFinished() {
         return state == State.STOPPED || state == State.FAILED;
-    }
-
-    State state() {
-        return state;
     }
 
     @Override
