@@ -29,14 +29,15 @@ final class DemoGenerator implements AutoCloseable {
     }
 
     void seedCatalogue() {
+        Instant now = Instant.now();
         for (long id = 1; id <= CUSTOMERS; id++) {
             shop.insertCustomer(id, "Customer " + id, "customer" + id + "@example.com", COUNTRIES[(int) (id % COUNTRIES.length)],
-                    TIERS[(int) (id % TIERS.length)]);
+                    TIERS[(int) (id % TIERS.length)], now);
         }
         long productId = 1;
         for (String category : CATEGORIES) {
             for (int i = 0; i < PRODUCTS_PER_CATEGORY; i++) {
-                shop.insertProduct(productId, category + " item " + (i + 1), category, 500 + 250L * i);
+                shop.insertProduct(productId, category + " item " + (i + 1), category, 500 + 250L * i, now);
                 productId++;
             }
         }

@@ -33,12 +33,15 @@ final class ShopDatabase {
         }
     }
 
-    void insertCustomer(long id, String name, String email, String country, String tier) {
-        update("INSERT INTO customers (id, name, email, country, tier) VALUES (?, ?, ?, ?, ?)", id, name, email, country, tier);
+    /** {@code updatedAt} is the row's business time: enrichment joins an order with the customer as of the order's time. */
+    void insertCustomer(long id, String name, String email, String country, String tier, Instant updatedAt) {
+        update("INSERT INTO customers (id, name, email, country, tier, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                id, name, email, country, tier, Timestamp.from(updatedAt));
     }
 
-    void insertProduct(long id, String name, String category, long priceMinor) {
-        update("INSERT INTO products (id, name, category, price) VALUES (?, ?, ?, ?)", id, name, category, priceMinor);
+    void insertProduct(long id, String name, String category, long priceMinor, Instant updatedAt) {
+        update("INSERT INTO products (id, name, category, price, updated_at) VALUES (?, ?, ?, ?, ?)",
+                id, name, category, priceMinor, Timestamp.from(updatedAt));
     }
 
     void insertOrder(long customerId, long productId, int quantity, long amountMinor, String currency, Instant createdAt) {

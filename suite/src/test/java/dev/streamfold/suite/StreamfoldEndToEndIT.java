@@ -79,12 +79,14 @@ class StreamfoldEndToEndIT {
                 endpoints.postgresUser(), endpoints.postgresPassword());
         shop = new ShopDatabase(database);
         shop.createSchema();
-        shop.insertCustomer(1, "Ada", "ada@example.com", "DE", "gold");
-        shop.insertCustomer(2, "Brian", "brian@example.com", "FR", "standard");
-        shop.insertCustomer(3, "Chen", "chen@example.com", "NL", "standard");
-        shop.insertProduct(11, "Dune", "books", 1200);
-        shop.insertProduct(12, "Emma", "books", 800);
-        shop.insertProduct(21, "Go board", "games", 5000);
+        // Customers and products existed before the orders placed in W1 and W2.
+        Instant listed = W1.minus(Duration.ofHours(1));
+        shop.insertCustomer(1, "Ada", "ada@example.com", "DE", "gold", listed);
+        shop.insertCustomer(2, "Brian", "brian@example.com", "FR", "standard", listed);
+        shop.insertCustomer(3, "Chen", "chen@example.com", "NL", "standard", listed);
+        shop.insertProduct(11, "Dune", "books", 1200, listed);
+        shop.insertProduct(12, "Emma", "books", 800, listed);
+        shop.insertProduct(21, "Go board", "games", 5000, listed);
 
         Map<Service, Integer> ports = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
