@@ -61,6 +61,8 @@ class EnrichmentServiceIT {
     private static final String PREFIX = "enrichment-it-" + RUN + ".";
     private static final String APPLICATION_ID = "enrichment-it-" + RUN;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Short, so the unknown customer's dead letter comes quickly; long enough to send a customer after its order. */
+    private static final Duration MAX_REFERENCE_WAIT = Duration.ofSeconds(5);
     private static final Instant CUSTOMERS_UPDATED = Instant.parse("2026-03-01T10:00:00Z");
     private static final Instant ORDERS_PLACED = Instant.parse("2026-03-01T10:05:00Z");
 
@@ -72,6 +74,7 @@ class EnrichmentServiceIT {
         registry.add("streamfold.topics.prefix", () -> PREFIX);
         registry.add("enrichment.application-id", () -> APPLICATION_ID);
         registry.add("enrichment.state-dir", () -> "target/kafka-streams/" + APPLICATION_ID);
+        registry.add("enrichment.max-reference-wait", MAX_REFERENCE_WAIT::toString);
     }
 
     @Autowired
@@ -136,19 +139,43 @@ class EnrichmentServiceIT {
     }
 
     @Test
-    void shouldDeadLetterAnOrderOfAnUnknownCustomer() {
+    void shouldDeadLetterAnOrderOfAnUnknownCustomerAfterTheMaximumWait() {
         // Given a product but no customer 301
         sendProductAndAwaitGlobalTable(product(503, "Kettle", "kitchen"));
-        // When customer 301 orders
+        // When customer 301 orders, and never appears
         Order orphan = order("it-4", 9004, 301, 503);
+        Instant sentAt = Instant.now();
         RecordMetadata orphanAt = send(clientTopics().orders(), "301", orphan, ORDERS_PLACED);
-        // Then the raw order lands in orders.dlq, saying which reference is missing
+        // Then, once the order has waited the maximum time, it lands in orders.dlq saying which reference is missing
         ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetterFrom(orphanAt);
         assertThat(clientTopics().orders().valueSerde().deserializer().deserialize(deadLetter.topic(), deadLetter.value()))
                 .isEqualTo(orphan);
+        assertThat(deadLetter.key()).isEqualTo("301".getBytes(UTF_8));
         assertThat(header(deadLetter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo(MissingReferenceException.class.getName());
-        assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).contains("customer 301");
+        assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).contains("customer 301").doesNotContain("product");
         assertThat(header(deadLetter, DeadLetterHeaders.SERVICE)).isEqualTo(APPLICATION_ID);
+        assertThat(header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(clientTopics().orders().name());
+        assertThat(Instant.parse(header(deadLetter, DeadLetterHeaders.FAILED_AT)))
+                .isAfterOrEqualTo(sentAt.plus(MAX_REFERENCE_WAIT));
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> !isAwaitingReferences(orphan));
+    }
+
+    @Test
+    void shouldEnrichAnOrderPublishedBeforeItsCustomerOnceTheCustomerArrives() {
+        // Given a product, and an order of customer 401 who has not been published yet
+        Product teapot = product(504, "Teapot", "kitchen");
+        sendProductAndAwaitGlobalTable(teapot);
+        Order early = order("it-5", 9005, 401, 504);
+        send(clientTopics().orders(), "401", early, ORDERS_PLACED);
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> isAwaitingReferences(early));
+        // When the customer arrives, within the maximum wait
+        Customer dave = customer(401, "dave@example.com", "ES", "SILVER");
+        send(clientTopics().customers(), "401", dave, CUSTOMERS_UPDATED);
+        // Then the order is enriched with that customer, and waits no more
+        readUntil(clientTopics().ordersEnriched(), records -> assertThat(ordersOf(records, 401))
+                .extracting(ConsumerRecord::key, ConsumerRecord::value)
+                .containsExactly(tuple("401", expected(early, dave, teapot, "d***@example.com"))));
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> !isAwaitingReferences(early));
     }
 
     @Test
@@ -172,6 +199,13 @@ class EnrichmentServiceIT {
                 .store(StoreQueryParameters.fromNameAndType(EnrichmentTopology.PRODUCTS_STORE,
                         QueryableStoreTypes.<String, Product>keyValueStore()))
                 .get(Long.toString(product.getId())) != null);
+    }
+
+    private boolean isAwaitingReferences(Order order) {
+        return streams.kafkaStreams()
+                .store(StoreQueryParameters.fromNameAndType(EnrichmentTopology.AWAITING_REFERENCES_STORE,
+                        QueryableStoreTypes.<String, Object>keyValueStore()))
+                .get(order.getEventId()) != null;
     }
 
     private ConsumerRecord<byte[], byte[]> awaitDeadLetterFrom(RecordMetadata source) {

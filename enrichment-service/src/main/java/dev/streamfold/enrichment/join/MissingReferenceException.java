@@ -1,8 +1,8 @@
 package dev.streamfold.enrichment.join;
 
 /**
- * An order refers to a customer or product the service has not seen. Thrown inside the topology so that the
- * processing exception handler dead-letters the raw order instead of the join silently dropping it.
+ * An order still refers to a customer or product the service has not seen after waiting the maximum time. Never
+ * thrown: it names the error in the dead letter's headers, like the exceptions the dead-letter handlers catch.
  */
 public class MissingReferenceException extends RuntimeException {
 

@@ -8,24 +8,18 @@ import dev.streamfold.schemas.Product;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An order with whatever the left joins found for it; {@code customer} and {@code product} may be missing. */
+/** An order with whatever the lookups found for it; {@code customer} and {@code product} may be missing. */
 record OrderReferences(Order order, Customer customer, Product product) {
 
-    static OrderReferences withCustomer(Order order, Customer customer) {
-        return new OrderReferences(order, customer, null);
+    boolean isComplete() {
+        return customer != null && product != null;
     }
 
-    OrderReferences withProduct(Product found) {
-        return new OrderReferences(order, customer, found);
-    }
-
-    String productKey() {
-        return Long.toString(order.getProductId());
-    }
-
-    /** @throws MissingReferenceException if the customer or the product is unknown */
+    /** @throws IllegalStateException if the customer or the product is unknown */
     EnrichedOrder toEnrichedOrder() {
-        requireComplete();
+        if (!isComplete()) {
+            throw new IllegalStateException(missing().getMessage());
+        }
         return EnrichedOrder.newBuilder()
                 .setEventId(order.getEventId())
                 .setOrderId(order.getOrderId())
@@ -45,17 +39,16 @@ record OrderReferences(Order order, Customer customer, Product product) {
                 .build();
     }
 
-    private void requireComplete() {
-        List<String> missing = new ArrayList<>(2);
+    /** Why this order cannot be enriched: names the customer and/or product that is unknown. */
+    MissingReferenceException missing() {
+        List<String> unknown = new ArrayList<>(2);
         if (customer == null) {
-            missing.add("customer " + order.getCustomerId());
+            unknown.add("customer " + order.getCustomerId());
         }
         if (product == null) {
-            missing.add("product " + order.getProductId());
+            unknown.add("product " + order.getProductId());
         }
-        if (!missing.isEmpty()) {
-            throw new MissingReferenceException("Order " + order.getOrderId() + " (event " + order.getEventId()
-                    + ") refers to unknown " + String.join(" and ", missing));
-        }
+        return new MissingReferenceException("Order " + order.getOrderId() + " (event " + order.getEventId()
+                + ") refers to unknown " + String.join(" and ", unknown));
     }
 }

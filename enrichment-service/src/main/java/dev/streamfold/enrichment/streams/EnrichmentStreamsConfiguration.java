@@ -23,7 +23,7 @@ class EnrichmentStreamsConfiguration {
                 String.join(",", kafka.getBootstrapServers()), enrichment.stateDir(),
                 streamfold.topics().replicationFactor());
         properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, enrichment.maxTaskIdle().toMillis());
-        return new ManagedKafkaStreams(EnrichmentTopology.build(topics), properties, meterRegistry);
+        return new ManagedKafkaStreams(EnrichmentTopology.build(topics, enrichment.referenceWait()), properties, meterRegistry);
     }
 
     /**

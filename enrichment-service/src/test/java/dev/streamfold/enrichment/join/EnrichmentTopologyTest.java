@@ -15,14 +15,19 @@ import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.Product;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +38,9 @@ class EnrichmentTopologyTest {
 
     private static final Instant CUSTOMER_UPDATED = Instant.parse("2026-03-01T10:00:00Z");
     private static final Instant ORDER_PLACED = Instant.parse("2026-03-01T10:05:00Z");
+    private static final Instant WALL_CLOCK_START = Instant.parse("2026-03-01T10:05:01Z");
+    private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    private static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
     @TempDir
     Path stateDir;
@@ -49,8 +57,9 @@ class EnrichmentTopologyTest {
     @BeforeEach
     void startDriver() {
         // The production settings, so that the real dead-letter handlers take part
-        driver = new TopologyTestDriver(EnrichmentTopology.build(topics),
-                StreamsDefaults.exactlyOnce("enrichment-test", "127.0.0.1:9", stateDir.toString(), (short) 1));
+        driver = new TopologyTestDriver(EnrichmentTopology.build(topics, new ReferenceWait(MAX_WAIT, RETRY_INTERVAL)),
+                StreamsDefaults.exactlyOnce("enrichment-test", "127.0.0.1:9", stateDir.toString(), (short) 1),
+                WALL_CLOCK_START);
         customers = input(topics.customers());
         products = input(topics.products());
         orders = input(topics.orders());
@@ -73,7 +82,7 @@ class EnrichmentTopologyTest {
         products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
         // When the customer orders the product
         orders.pipeInput("7", order(1001, 7, 42), ORDER_PLACED);
-        // Then exactly one enriched order comes out, keyed by customer id, with the e-mail masked
+        // Then exactly one enriched order comes out at once (no retry needed), keyed by customer id, e-mail masked
         assertThat(enriched.readKeyValuesToList()).containsExactly(KeyValue.pair("7", EnrichedOrder.newBuilder()
                 .setEventId("evt-1001")
                 .setOrderId(1001)
@@ -92,6 +101,7 @@ class EnrichmentTopologyTest {
                 .setProductCategory("kitchen")
                 .build()));
         assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(awaitingOrders()).isEmpty();
     }
 
     @Test
@@ -108,36 +118,111 @@ class EnrichmentTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterAnOrderOfAnUnknownCustomer() {
+    void shouldEnrichAnOrderThatArrivesBeforeItsCustomer() {
+        // Given a product but no customer 7 yet
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        orders.pipeInput("7", order(1001, 7, 42), ORDER_PLACED);
+        assertThat(enriched.isEmpty()).isTrue();
+        // When the customer arrives and the next retry runs
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        driver.advanceWallClockTime(RETRY_INTERVAL);
+        // Then the order is enriched once, with the order's own timestamp, and no longer waits
+        TestRecord<String, EnrichedOrder> output = enriched.readRecord();
+        assertThat(output.key()).isEqualTo("7");
+        assertThat(output.value()).extracting(EnrichedOrder::getOrderId, EnrichedOrder::getCustomerCountry,
+                EnrichedOrder::getCustomerEmailMasked).containsExactly(1001L, "DE", "j***@example.com");
+        assertThat(output.getRecordTime()).isEqualTo(ORDER_PLACED);
+        assertThat(awaitingOrders()).isEmpty();
+        driver.advanceWallClockTime(MAX_WAIT.plus(RETRY_INTERVAL));
+        assertThat(enriched.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldEnrichAnOrderThatArrivesBeforeItsProduct() {
+        // Given a customer but no product 42 yet
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        orders.pipeInput("7", order(1001, 7, 42), ORDER_PLACED);
+        driver.advanceWallClockTime(RETRY_INTERVAL.multipliedBy(5));
+        assertThat(enriched.isEmpty()).isTrue();
+        // When the product arrives, well within the maximum wait, and the next retry runs
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        driver.advanceWallClockTime(RETRY_INTERVAL);
+        // Then the order is enriched with it
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId, EnrichedOrder::getProductName)
+                .containsExactly(tuple(1001L, "Espresso machine"));
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldNotHoldBackAnOrderBehindAnotherThatWaits() {
+        // Given customer 7 and product 42, and an order of product 43 that waits
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        orders.pipeInput("7", order(1003, 7, 43), ORDER_PLACED);
+        // When the same customer orders product 42
+        orders.pipeInput("7", order(1004, 7, 42), ORDER_PLACED.plusSeconds(1));
+        // Then that order is enriched at once, while the other still waits
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId).containsExactly(1004L);
+        assertThat(awaitingOrders()).containsExactly("evt-1003");
+    }
+
+    @Test
+    void shouldDeadLetterAnOrderOfAnUnknownCustomerOnlyAfterTheMaximumWait() {
         // Given a product but no customer 8
         products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
         Order order = order(1002, 8, 42);
-        // When customer 8 orders
+        // When customer 8 orders, and the customer is still unknown just before the maximum wait
         orders.pipeInput("8", order, ORDER_PLACED);
-        // Then nothing is enriched and the raw order is dead-lettered with the reason
+        driver.advanceWallClockTime(MAX_WAIT.minus(RETRY_INTERVAL));
+        // Then the order is neither enriched nor dead-lettered yet
         assertThat(enriched.isEmpty()).isTrue();
+        assertThat(deadLetters.isEmpty()).isTrue();
+        // When the maximum wait has passed
+        driver.advanceWallClockTime(RETRY_INTERVAL.multipliedBy(2));
+        // Then the order is dead-lettered once, with the reason and where it was read from, and no longer waits
         TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
         assertThat(deadLetter.value()).isEqualTo(topics.orders().valueSerde().serializer().serialize(topics.orders().name(), order));
         assertThat(new String(deadLetter.key(), UTF_8)).isEqualTo("8");
         assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_CLASS))
                 .isEqualTo(MissingReferenceException.class.getName());
         assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
-                .contains("customer 8").doesNotContain("product");
+                .contains("customer 8", "after waiting PT30S").doesNotContain("product");
         assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topics.orders().name());
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.SERVICE)).isEqualTo("enrichment-test");
+        assertThat(Instant.parse(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.FAILED_AT)))
+                .isAfterOrEqualTo(WALL_CLOCK_START.plus(MAX_WAIT));
+        assertThat(enriched.isEmpty()).isTrue();
+        assertThat(awaitingOrders()).isEmpty();
+        driver.advanceWallClockTime(MAX_WAIT);
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test
-    void shouldDeadLetterAnOrderOfAnUnknownProduct() {
-        // Given a customer but no product 43
+    void shouldKeepTheOrdersHeadersInItsDeadLetter() {
+        // Given an order with a header of its publisher, whose product never arrives
         customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
-        // When the customer orders product 43
-        orders.pipeInput("7", order(1003, 7, 43), ORDER_PLACED);
-        // Then nothing is enriched and the order is dead-lettered naming the product
-        assertThat(enriched.isEmpty()).isTrue();
-        assertThat(DeadLetterHeaders.text(deadLetters.readRecord().headers(), DeadLetterHeaders.ERROR_MESSAGE))
+        Headers headers = new RecordHeaders().add("trace-id", "abc".getBytes(UTF_8));
+        orders.pipeInput(new TestRecord<>("7", order(1003, 7, 43), headers, ORDER_PLACED));
+        // When the maximum wait has passed
+        driver.advanceWallClockTime(MAX_WAIT.plus(RETRY_INTERVAL));
+        // Then the dead letter carries the publisher's header besides ours, and names the missing product
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), "trace-id")).isEqualTo("abc");
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
                 .contains("product 43").doesNotContain("customer");
+    }
+
+    @Test
+    void shouldDeadLetterAnOrderWhoseCustomerAndProductAreBothUnknown() {
+        // When an order refers to neither a known customer nor a known product, and the maximum wait passes
+        orders.pipeInput("9", order(1007, 9, 44), ORDER_PLACED);
+        driver.advanceWallClockTime(MAX_WAIT.plus(RETRY_INTERVAL));
+        // Then its dead letter names both
+        assertThat(DeadLetterHeaders.text(deadLetters.readRecord().headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .contains("customer 9 and product 44");
     }
 
     @Test
@@ -202,6 +287,15 @@ class EnrichmentTopologyTest {
         orders.pipeInput("7", order(1005, 7, 42), ORDER_PLACED.plusSeconds(1));
         // Then the task survives the poison and enriches the good order
         assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId).containsExactly(1005L);
+    }
+
+    private List<String> awaitingOrders() {
+        List<String> eventIds = new ArrayList<>();
+        try (KeyValueIterator<String, Object> all = driver.<String, Object>getKeyValueStore(
+                EnrichmentTopology.AWAITING_REFERENCES_STORE).all()) {
+            all.forEachRemaining(entry -> eventIds.add(entry.key));
+        }
+        return eventIds;
     }
 
     private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {

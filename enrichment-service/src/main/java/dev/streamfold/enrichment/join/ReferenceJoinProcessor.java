@@ -1,0 +1,125 @@
+package dev.streamfold.enrichment.join;
+
+import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.deadletter.DeadLetterSource;
+import dev.streamfold.schemas.Customer;
+import dev.streamfold.schemas.Order;
+import dev.streamfold.schemas.Product;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins an order with the current customer and product. An order whose customer or product has not arrived yet
+ * waits in {@link EnrichmentTopology#AWAITING_REFERENCES_STORE}, keyed by event id, and a wall-clock punctuator
+ * looks again every retry interval: once both are there it is enriched, once it has waited the maximum time it is
+ * dead-lettered. Both happen in the task's exactly-once transaction, removal from the store included.
+ *
+ * <p>Orders are not held back behind a waiting one: aggregation is per event-time window, not per order sequence.
+ */
+final class ReferenceJoinProcessor implements Processor<String, Order, String, JoinOutcome> {
+
+    private static final Logger log = LoggerFactory.getLogger(ReferenceJoinProcessor.class);
+
+    private final ReferenceWait referenceWait;
+    private final ParkedOrderSerde parkedOrders;
+    private ProcessorContext<String, JoinOutcome> context;
+    private TimestampedKeyValueStore<String, Customer> customers;
+    private TimestampedKeyValueStore<String, Product> products;
+    private KeyValueStore<String, ParkedOrder> awaiting;
+
+    ReferenceJoinProcessor(ReferenceWait referenceWait, ParkedOrderSerde parkedOrders) {
+        this.referenceWait = referenceWait;
+        this.parkedOrders = parkedOrders;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, JoinOutcome> context) {
+        this.context = context;
+        customers = context.getStateStore(EnrichmentTopology.CUSTOMERS_STORE);
+        products = context.getStateStore(EnrichmentTopology.PRODUCTS_STORE);
+        awaiting = context.getStateStore(EnrichmentTopology.AWAITING_REFERENCES_STORE);
+        context.schedule(referenceWait.retryInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryAwaiting);
+    }
+
+    @Override
+    public void process(Record<String, Order> record) {
+        OrderReferences references = lookUp(record.value());
+        if (references.isComplete()) {
+            context.forward(record.withValue(JoinOutcome.enriched(references.toEnrichedOrder())));
+            return;
+        }
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        DeadLetterSource source = new DeadLetterSource(context.applicationId(), metadata.topic(), metadata.partition(),
+                metadata.offset());
+        // A re-delivery of an event already waiting is the same order: the first one's deadline stands.
+        ParkedOrder previous = awaiting.putIfAbsent(record.value().getEventId(), new ParkedOrder(record.value(),
+                record.timestamp(), new RecordHeaders(record.headers().toArray()), source, now()));
+        if (log.isDebugEnabled()) {
+            log.debug("{}; {} for up to {}", references.missing().getMessage(),
+                    previous == null ? "waiting" : "already waiting", referenceWait.maxWait());
+        }
+    }
+
+    private void retryAwaiting(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        for (KeyValue<String, ParkedOrder> entry : awaitingOrders()) {
+            ParkedOrder parked = entry.value;
+            OrderReferences references = lookUp(parked.order());
+            if (references.isComplete()) {
+                forward(parked, JoinOutcome.enriched(references.toEnrichedOrder()), parked.timestamp(), parked.headers());
+                awaiting.delete(entry.key);
+            } else if (parked.hasWaited(referenceWait.maxWait(), now)) {
+                deadLetter(parked, references, now);
+                awaiting.delete(entry.key);
+            }
+        }
+    }
+
+    /** Read in full first: the store is changed while going through it. */
+    private List<KeyValue<String, ParkedOrder>> awaitingOrders() {
+        List<KeyValue<String, ParkedOrder>> orders = new ArrayList<>();
+        try (KeyValueIterator<String, ParkedOrder> all = awaiting.all()) {
+            all.forEachRemaining(orders::add);
+        }
+        return orders;
+    }
+
+    private void deadLetter(ParkedOrder parked, OrderReferences references, Instant now) {
+        MissingReferenceException error = new MissingReferenceException(
+                references.missing().getMessage() + " after waiting " + referenceWait.maxWait());
+        log.warn("{}-{}@{}: {}, sending it to {}", parked.source().topic(), parked.source().partition(),
+                parked.source().offset(), error.getMessage(), parked.source().deadLetterTopic());
+        Headers headers = DeadLetterHeaders.describe(parked.source(), error, now, parked.headers());
+        forward(parked, JoinOutcome.deadLetter(parkedOrders.orderBytes(parked.order())), now.toEpochMilli(), headers);
+    }
+
+    /** Validation guarantees that an order's key is its customer id. */
+    private void forward(ParkedOrder parked, JoinOutcome outcome, long timestamp, Headers headers) {
+        context.forward(new Record<>(Long.toString(parked.order().getCustomerId()), outcome, timestamp, headers));
+    }
+
+    private OrderReferences lookUp(Order order) {
+        return new OrderReferences(order,
+                ValueAndTimestamp.getValueOrNull(customers.get(Long.toString(order.getCustomerId()))),
+                ValueAndTimestamp.getValueOrNull(products.get(Long.toString(order.getProductId()))));
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+}
