@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
@@ -23,10 +22,7 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object applicationId = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        if (applicationId != null) {
-            service = applicationId.toString();
-        }
+        service = ServiceName.fromStreamsConfig(configs);
     }
 
     @Override

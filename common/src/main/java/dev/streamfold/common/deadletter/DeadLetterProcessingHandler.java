@@ -3,7 +3,6 @@ package dev.streamfold.common.deadletter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,10 +21,7 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object applicationId = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        if (applicationId != null) {
-            service = applicationId.toString();
-        }
+        service = ServiceName.fromStreamsConfig(configs);
     }
 
     @Override
