@@ -1,5 +1,6 @@
 package dev.streamfold.suite;
 
+import dev.streamfold.schemas.db.ShopDatabase;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;

@@ -3,6 +3,7 @@ package dev.streamfold.suite;
 import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackOptions;
+import dev.streamfold.schemas.db.ShopDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -36,8 +37,7 @@ public final class LocalRun {
         Endpoints endpoints = stack.endpoints();
         String jdbcUrl = stack.createDatabase("streamfold");
         SuiteSettings.Database database = SuiteSettings.Database.fromJdbcUrl(jdbcUrl, endpoints.postgresUser(), endpoints.postgresPassword());
-        ShopDatabase shop = new ShopDatabase(database);
-        shop.createSchema();
+        ShopDatabase shop = new ShopDatabase(database.jdbcUrl(), database.user(), database.password()).createSchema();
         DemoGenerator generator = new DemoGenerator(shop, 5);
         generator.seedCatalogue();
 

@@ -16,6 +16,7 @@ import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.ReconciliationReport;
 import dev.streamfold.schemas.ReconciliationStatus;
 import dev.streamfold.schemas.WindowKey;
+import dev.streamfold.schemas.db.ShopDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,8 +78,7 @@ class StreamfoldEndToEndIT {
         endpoints = stack.endpoints();
         SuiteSettings.Database database = SuiteSettings.Database.fromJdbcUrl(stack.createDatabase(run),
                 endpoints.postgresUser(), endpoints.postgresPassword());
-        shop = new ShopDatabase(database);
-        shop.createSchema();
+        shop = new ShopDatabase(database.jdbcUrl(), database.user(), database.password()).createSchema();
         // Customers and products existed before the orders placed in W1 and W2.
         Instant listed = W1.minus(Duration.ofHours(1));
         shop.insertCustomer(1, "Ada", "ada@example.com", "DE", "gold", listed);

@@ -14,6 +14,7 @@ import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.Product;
+import dev.streamfold.schemas.db.ShopDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -76,7 +77,7 @@ class IngestServiceIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         LocalStack stack = LocalStack.shared();
-        shop = ShopDatabase.create(stack, RUN);
+        shop = new ShopDatabase(stack.createDatabase(RUN), stack.endpoints().postgresUser(), "").createSchema();
         // Runs before the context, so before the engine: these rows can only arrive through the initial snapshot.
         shop.insertCustomer(1, "Ada", "ada@example.com", "DE", "gold", T0);
         shop.insertCustomer(2, "Grace", "grace@example.com", "US", "silver", T0.plusSeconds(1));

@@ -1,6 +1,5 @@
-package dev.streamfold.ingest.capture;
+package dev.streamfold.schemas.db;
 
-import dev.streamfold.localstack.LocalStack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,59 +15,65 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** A fresh database of the local stack with the shop's tables, written to as the shop application would. */
-final class ShopDatabase {
+/**
+ * The shop's operational database, written to as the shop application would: creates the tables of
+ * {@code db/shop-schema.sql} and places rows in them. Used by tests and by the local demo run; needs a
+ * PostgreSQL JDBC driver on the classpath.
+ */
+public final class ShopDatabase {
 
     private final String jdbcUrl;
     private final String user;
+    private final String password;
 
-    private ShopDatabase(String jdbcUrl, String user) {
+    public ShopDatabase(String jdbcUrl, String user, String password) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
+        this.password = password;
     }
 
-    static ShopDatabase create(LocalStack stack, String name) {
-        ShopDatabase shop = new ShopDatabase(stack.createDatabase(name), stack.endpoints().postgresUser());
+    /** Creates the shop's tables (idempotent). */
+    public ShopDatabase createSchema() {
         try (InputStream ddl = ShopDatabase.class.getResourceAsStream("/db/shop-schema.sql")) {
-            shop.execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
+            execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return shop;
+        return this;
     }
 
-    String host() {
+    public String host() {
         return URI.create(jdbcUrl.substring("jdbc:".length())).getHost();
     }
 
-    int port() {
+    public int port() {
         return URI.create(jdbcUrl.substring("jdbc:".length())).getPort();
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
-    void insertCustomer(long id, String name, String email, String country, String tier, Instant updatedAt) {
+    public void insertCustomer(long id, String name, String email, String country, String tier, Instant updatedAt) {
         update("INSERT INTO customers (id, name, email, country, tier, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                 id, name, email, country, tier, timestamp(updatedAt));
     }
 
-    void updateCustomerTier(long id, String tier, Instant updatedAt) {
+    public void updateCustomerTier(long id, String tier, Instant updatedAt) {
         update("UPDATE customers SET tier = ?, updated_at = ? WHERE id = ?", tier, timestamp(updatedAt), id);
     }
 
-    void deleteCustomer(long id) {
+    public void deleteCustomer(long id) {
         update("DELETE FROM customers WHERE id = ?", id);
     }
 
-    void insertProduct(long id, String name, String category, long price, Instant updatedAt) {
+    public void insertProduct(long id, String name, String category, long price, Instant updatedAt) {
         update("INSERT INTO products (id, name, category, price, updated_at) VALUES (?, ?, ?, ?, ?)",
                 id, name, category, price, timestamp(updatedAt));
     }
 
-    /** Returns the id PostgreSQL gave the order. */
-    long insertOrder(long customerId, long productId, int quantity, long amount, String currency, Instant createdAt) {
+    /** {@code createdAt} is the order's event time; returns the id PostgreSQL gave the order. */
+    public long insertOrder(long customerId, long productId, int quantity, long amount, String currency, Instant createdAt) {
         String sql = "INSERT INTO orders (customer_id, product_id, quantity, amount, currency, status, created_at, updated_at)"
                 + " VALUES (?, ?, ?, ?, ?, 'PLACED', ?, ?) RETURNING id";
         try (Connection connection = connect(); PreparedStatement statement = prepare(connection, sql,
@@ -81,7 +86,7 @@ final class ShopDatabase {
         }
     }
 
-    void updateOrderStatus(long id, String status) {
+    public void updateOrderStatus(long id, String status) {
         update("UPDATE orders SET status = ?, updated_at = now() WHERE id = ?", status, id);
     }
 
@@ -110,7 +115,7 @@ final class ShopDatabase {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, user, "");
+        return DriverManager.getConnection(jdbcUrl, user, password);
     }
 
     private static OffsetDateTime timestamp(Instant instant) {
