@@ -64,6 +64,9 @@ final class KafkaBroker implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // Time-based retention acts within seconds, not Kafka's 5 minutes: tests can then show that a
+                // topic's retention deletes old segments, and that records are not deleted on arrival.
+                Map.entry("log.retention.check.interval.ms", "5000"),
                 Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))));
         return props;
     }

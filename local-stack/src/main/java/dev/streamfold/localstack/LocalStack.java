@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Real infrastructure without Docker: a KRaft Kafka broker (in this JVM), the Apicurio Registry (a child JVM)
  * and PostgreSQL with logical replication (a child postmaster), all on 127.0.0.1. Used by the integration tests
- * (through {@link LocalStackExtension}, once per test JVM) and by the local demo run.
+ * (through {@link LocalStackExtension}, once per test JVM) and by the local demo run. The registry can be stopped
+ * and started again ({@link #stopRegistry()}, {@link #startRegistry()}) without losing its schemas.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -90,6 +91,33 @@ public final class LocalStack implements AutoCloseable {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /**
+     * Stops the registry gracefully and waits until it has exited, to test how clients behave without it; the rest
+     * of the stack runs on. Its schemas stay in its storage. Does nothing if it is stopped already.
+     */
+    public void stopRegistry() {
+        long begin = System.nanoTime();
+        registryOfOpenStack().stop();
+        log.info("Registry stopped in {} ms", (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * Starts the registry again on the same ports, with the same schemas and ids, and returns once it is ready;
+     * does nothing if it runs. Not synchronized with {@link #close()}, so that a JVM exit never waits for it.
+     */
+    public void startRegistry() {
+        long begin = System.nanoTime();
+        registryOfOpenStack().restart();
+        log.info("Registry ready in {} ms", (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    private synchronized ApicurioRegistry registryOfOpenStack() {
+        if (closed || registry == null) {
+            throw new IllegalStateException("the local stack is " + (closed ? "closed" : "not started"));
+        }
+        return registry;
     }
 
     @Override

@@ -18,12 +18,22 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ManagedProcess implements AutoCloseable {
 
+    /*
+     * The pipe is read by a watcher subshell while the guard itself waits for the child: so the guard ends when
+     * the child ends by itself (a crash, a kill), and isAlive() tells the truth. A guard that blocked in `read`
+     * instead would outlive its dead child until close().
+     */
     private static final String GUARD = """
-            "$@" </dev/null &
+            exec 3<&0
+            "$@" </dev/null 3<&- &
             child=$!
-            read -r _ || true
-            kill -TERM "$child" 2>/dev/null
+            { read -r _ <&3 || true; kill -TERM "$child" 2>/dev/null; } &
+            watcher=$!
+            exec 3<&-
             wait "$child"
+            status=$?
+            kill "$watcher" 2>/dev/null
+            exit "$status"
             """;
 
     private final String name;
@@ -90,12 +100,29 @@ public final class ManagedProcess implements AutoCloseable {
         return name;
     }
 
+    /** Whether the child still runs: the guard ends with it, however it ends. */
     public boolean isAlive() {
         return guard.isAlive();
     }
 
     public long pid() {
         return guard.pid();
+    }
+
+    /**
+     * Ends the child with SIGKILL, no shutdown hooks, no graceful shutdown: what a crash or an OOM kill looks
+     * like to the rest of the system. Returns once it is gone.
+     */
+    public void kill() {
+        guard.descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            if (!guard.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                guard.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            guard.destroyForcibly();
+        }
     }
 
     @Override

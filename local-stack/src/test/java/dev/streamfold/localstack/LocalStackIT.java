@@ -3,6 +3,7 @@ package dev.streamfold.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.jayway.jsonpath.JsonPath;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,6 +93,45 @@ class LocalStackIT {
         // Then it is BACKWARD, not the registry's default NONE
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("BACKWARD");
+    }
+
+    @Test
+    void shouldKeepSchemaIdsAcrossARegistryRestart(LocalStack stack) throws Exception {
+        // Given a schema registered under a subject of its own
+        String ccompat = stack.endpoints().registryCcompatUrl();
+        String name = "Restart" + UUID.randomUUID().toString().replace("-", "");
+        String schema = "{\"type\":\"record\",\"name\":\"" + name + "\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}";
+        String subject = name + "-value";
+        HttpResponse<String> registered = register(ccompat, subject, schema);
+        assertThat(registered.statusCode()).isEqualTo(200);
+        int id = JsonPath.read(registered.body(), "$.id");
+        try {
+            // When the registry is stopped and started again
+            stack.stopRegistry();
+            stack.startRegistry();
+
+            // Then the id still resolves to that schema
+            HttpResponse<String> byId = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(ccompat + "/schemas/ids/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(byId.statusCode()).isEqualTo(200);
+            assertThat((String) JsonPath.read(byId.body(), "$.schema")).isEqualTo(schema);
+            // and registering the same schema again, as a serializer does, gives the same id
+            HttpResponse<String> again = register(ccompat, subject, schema);
+            assertThat((int) JsonPath.read(again.body(), "$.id")).isEqualTo(id);
+        } finally {
+            stack.startRegistry(); // the other tests of this JVM share the stack: leave the registry running
+        }
+    }
+
+    private static HttpResponse<String> register(String ccompat, String subject, String schema) throws Exception {
+        String body = "{\"schema\":\"" + schema.replace("\"", "\\\"") + "\"}";
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(ccompat + "/subjects/" + subject + "/versions"))
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

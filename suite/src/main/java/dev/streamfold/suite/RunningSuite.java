@@ -9,23 +9,28 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The five services as separate JVMs, started from their jars, stopped together. */
+/**
+ * The five services as separate JVMs, started from their jars, stopped together. A test can also stop, kill and
+ * start single services while the others run, to see how the chain copes with one of them gone.
+ */
 final class RunningSuite implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunningSuite.class);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final SuiteSettings settings;
-    private final Map<Service, ManagedProcess> processes = new EnumMap<>(Service.class);
+    // The services that should be running; a test's polling thread reads it while the test thread stops one.
+    private final Map<Service, ManagedProcess> processes = new ConcurrentHashMap<>();
 
     private RunningSuite(SuiteSettings settings) {
         this.settings = settings;
@@ -63,7 +68,8 @@ final class RunningSuite implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            if (!processes.get(service).isAlive()) {
+            ManagedProcess process = processes.get(service);
+            if (process == null || !process.isAlive()) {
                 throw new IllegalStateException(service.id() + "-service exited during start-up:\n" + tail(service));
             }
             try {
@@ -82,8 +88,85 @@ final class RunningSuite implements AutoCloseable {
         throw new IllegalStateException(service.id() + "-service not healthy within " + START_TIMEOUT + ":\n" + tail(service));
     }
 
+    /** Whether every service that should be running still runs: one stopped or killed on purpose does not count. */
     boolean allAlive() {
         return processes.values().stream().allMatch(ManagedProcess::isAlive);
+    }
+
+    /** Stops one service gracefully (SIGTERM, Spring's graceful shutdown) and returns once it has exited. */
+    void stop(Service service) {
+        ManagedProcess process = processes.remove(service);
+        if (process != null) {
+            process.close();
+            log.info("Stopped {}-service", service.id());
+        }
+    }
+
+    /**
+     * Kills one service with SIGKILL, as a crash or the OOM killer would: no shutdown hooks, no commit of
+     * offsets or transactions. Returns once it is gone.
+     */
+    void kill(Service service) {
+        ManagedProcess process = processes.remove(service);
+        if (process != null) {
+            process.kill();
+            process.close();
+            log.info("Killed {}-service", service.id());
+        }
+    }
+
+    /**
+     * Starts a stopped, killed or crashed service again, with the same arguments (so the same application id,
+     * state directory and port) and the same log file, appended to; returns once it reports healthy. Only waits
+     * for health if it runs.
+     */
+    void start(Service service) {
+        ManagedProcess current = processes.get(service);
+        if (current == null || !current.isAlive()) {
+            if (current != null) {
+                current.close(); // crashed: let go of its guard
+            }
+            markRestart(service);
+            launch(service);
+        }
+        awaitHealthy(service);
+    }
+
+    /** The body of the service's {@code /actuator/prometheus}: its metrics in Prometheus' text format. */
+    String metrics(Service service) {
+        HttpResponse<String> response = get(service, "/actuator/prometheus");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(service.id() + "-service metrics: HTTP " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** The body of the service's {@code /actuator/health}, whether UP (200) or not (503 carries the details). */
+    String health(Service service) {
+        return get(service, "/actuator/health").body();
+    }
+
+    private HttpResponse<String> get(Service service, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.baseUrl(service) + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(service.id() + "-service is not answering " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A line in the appended log, so that a reader of the log (or of {@link #tail}) sees where a new run begins. */
+    private void markRestart(Service service) {
+        try {
+            Files.writeString(logFile(service), "%n===== %s-service restarted at %s =====%n".formatted(service.id(), Instant.now()),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The last lines of a service's log, for failure messages. */
@@ -124,10 +207,11 @@ final class RunningSuite implements AutoCloseable {
         }
     }
 
-    /** Stops all services at once: each gets SIGTERM and Spring's graceful shutdown. */
+    /** Stops all running services at once: each gets SIGTERM and Spring's graceful shutdown. */
     @Override
     public void close() {
-        processes.values().parallelStream().forEach(ManagedProcess::close);
+        List<ManagedProcess> running = List.copyOf(processes.values());
         processes.clear();
+        running.parallelStream().forEach(ManagedProcess::close);
     }
 }

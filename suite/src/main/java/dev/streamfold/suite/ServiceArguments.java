@@ -39,6 +39,7 @@ final class ServiceArguments {
                     "--reconciliation.application-id=" + applicationId,
                     "--reconciliation.interval=" + settings.reconciliationInterval()));
         }
+        args.addAll(settings.extraArguments(service));
         return args;
     }
 }

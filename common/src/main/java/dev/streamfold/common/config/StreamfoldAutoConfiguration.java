@@ -1,14 +1,23 @@
 package dev.streamfold.common.config;
 
+import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.deadletter.DeadLetterPublisher;
+import dev.streamfold.common.deadletter.KafkaDeadLetterPublisher;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.serde.SerdeFactory;
 import dev.streamfold.common.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
-/** Gives every service the registry-backed serdes and the topic declarations. */
+/** Gives every service the registry-backed serdes, the topic declarations, the order rule and record accounting. */
 @AutoConfiguration
 @EnableConfigurationProperties(StreamfoldProperties.class)
 public class StreamfoldAutoConfiguration {
@@ -17,6 +26,28 @@ public class StreamfoldAutoConfiguration {
     @ConditionalOnMissingBean
     SerdeFactory serdeFactory(StreamfoldProperties properties) {
         return new RegistrySerdeFactory(properties.registry().url());
+    }
+
+    /** The one order rule, with the bounds every service reads from {@code streamfold.orders.*}. */
+    @Bean
+    @ConditionalOnMissingBean
+    OrderRules orderRules(StreamfoldProperties properties) {
+        return properties.orders().rules();
+    }
+
+    /** Named after {@code spring.application.name}, the service tag of every record count. */
+    @Bean
+    @ConditionalOnMissingBean
+    RecordAccounting recordAccounting(ObjectProvider<MeterRegistry> meterRegistry, Environment environment) {
+        return new RecordAccounting(meterRegistry.getIfAvailable(SimpleMeterRegistry::new),
+                environment.getProperty("spring.application.name", "streamfold"));
+    }
+
+    /** For dead letters sent outside any Kafka Streams task (global-store processors). */
+    @Bean
+    @ConditionalOnMissingBean
+    DeadLetterPublisher deadLetterPublisher(KafkaProperties kafka) {
+        return new KafkaDeadLetterPublisher(kafka.buildProducerProperties());
     }
 
     @Bean

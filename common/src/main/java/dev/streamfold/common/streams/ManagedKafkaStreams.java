@@ -22,6 +22,7 @@ public final class ManagedKafkaStreams implements SmartLifecycle, HealthIndicato
 
     private static final Logger log = LoggerFactory.getLogger(ManagedKafkaStreams.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration THREAD_REPLACEMENT_PAUSE = Duration.ofSeconds(2);
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics metrics;
@@ -32,6 +33,7 @@ public final class ManagedKafkaStreams implements SmartLifecycle, HealthIndicato
         this.metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meterRegistry);
         streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+        streams.setUncaughtExceptionHandler(new ReplaceThreadOnFailure(THREAD_REPLACEMENT_PAUSE));
     }
 
     @Override

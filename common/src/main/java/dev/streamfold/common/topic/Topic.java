@@ -15,6 +15,7 @@ import org.apache.kafka.streams.kstream.Produced;
 public record Topic<K, V>(String name, int partitions, CleanupPolicy cleanupPolicy, Serde<K> keySerde, Serde<V> valueSerde) {
 
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
+    private static final String APPEND_TIME = "LogAppendTime";
 
     public Topic {
         Objects.requireNonNull(name, "name");
@@ -35,15 +36,31 @@ public record Topic<K, V>(String name, int partitions, CleanupPolicy cleanupPoli
         return sourceTopic + DEAD_LETTER_SUFFIX;
     }
 
+    /**
+     * Record timestamps are the broker's append time, whatever the producer set: event time lives in the payload, and
+     * retention must count from when a record was written, so that a snapshot of a ten-year-old database or a replay
+     * is not deleted on arrival, and no producer's clock can make the broker reject a record.
+     */
     public NewTopic newTopic(short replicationFactor) {
-        return new NewTopic(name, partitions, replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.configValue()));
+        return new NewTopic(name, partitions, replicationFactor).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.configValue(),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME));
     }
 
-    /** Dead letters keep the raw bytes, so a single partition with time-based retention is enough. */
+    /** The dead letters of this topic; see {@link #newDeadLetterTopic(String, short)}. */
     public NewTopic newDeadLetterTopic(short replicationFactor) {
-        return new NewTopic(deadLetterTopicName(), 1, replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, CleanupPolicy.DELETE.configValue()));
+        return newDeadLetterTopic(name, replicationFactor);
+    }
+
+    /**
+     * Dead letters keep the raw bytes and are never deleted by time: a dead letter is a record someone still has to
+     * look at or replay. One partition: the volume is small and inspection reads them in order.
+     */
+    public static NewTopic newDeadLetterTopic(String sourceTopic, short replicationFactor) {
+        return new NewTopic(deadLetterTopicName(sourceTopic), 1, replicationFactor).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, CleanupPolicy.DELETE.configValue(),
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME));
     }
 
     public Consumed<K, V> consumedAs(String processorName) {

@@ -27,6 +27,7 @@ public final class Topics {
     private final Topic<String, Product> products;
     private final Topic<String, Order> orders;
     private final Topic<String, EnrichedOrder> ordersEnriched;
+    private final Topic<String, EnrichedOrder> ordersLate;
     private final Topic<WindowKey, WindowAggregate> categoryAggregates;
     private final Topic<WindowKey, ReconciliationReport> reconciliationReports;
 
@@ -46,6 +47,8 @@ public final class Topics {
                 Serdes.String(), serdes.value(prefix + "orders", Order.class));
         ordersEnriched = new Topic<>(prefix + "orders.enriched", CUSTOMER_KEYED_PARTITIONS, CleanupPolicy.DELETE,
                 Serdes.String(), serdes.value(prefix + "orders.enriched", EnrichedOrder.class));
+        ordersLate = new Topic<>(prefix + "orders.late", 1, CleanupPolicy.DELETE,
+                Serdes.String(), serdes.value(prefix + "orders.late", EnrichedOrder.class));
         categoryAggregates = new Topic<>(prefix + "aggregates.category", CUSTOMER_KEYED_PARTITIONS, CleanupPolicy.COMPACT,
                 serdes.key(prefix + "aggregates.category", WindowKey.class), serdes.value(prefix + "aggregates.category", WindowAggregate.class));
         reconciliationReports = new Topic<>(prefix + "reconciliation.reports", 1, CleanupPolicy.COMPACT,
@@ -73,6 +76,14 @@ public final class Topics {
         return ordersEnriched;
     }
 
+    /**
+     * Enriched orders that arrived after their window had closed (end + grace, in the stream time of their input
+     * partition), byte for byte as read, with headers saying which window and why; reconciliation corrects from them.
+     */
+    public Topic<String, EnrichedOrder> ordersLate() {
+        return ordersLate;
+    }
+
     /** Latest order count and revenue per product category and one-minute event-time window. */
     public Topic<WindowKey, WindowAggregate> categoryAggregates() {
         return categoryAggregates;
@@ -84,6 +95,6 @@ public final class Topics {
     }
 
     public List<Topic<?, ?>> all() {
-        return List.of(customers, products, orders, ordersEnriched, categoryAggregates, reconciliationReports);
+        return List.of(customers, products, orders, ordersEnriched, ordersLate, categoryAggregates, reconciliationReports);
     }
 }

@@ -3,6 +3,7 @@ package dev.streamfold.common.deadletter;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamfold.common.serde.RegistryUnavailableException;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,6 +48,22 @@ class DeadLetterDeserializationHandlerTest {
         assertThat(DeadLetterHeaders.text(headers, DeadLetterHeaders.ERROR_CLASS)).isEqualTo(IllegalArgumentException.class.getName());
         assertThat(DeadLetterHeaders.text(headers, DeadLetterHeaders.ERROR_MESSAGE)).contains("bad magic byte").contains("0x01");
         assertThat(DeadLetterHeaders.text(headers, DeadLetterHeaders.FAILED_AT)).isNotBlank();
+    }
+
+    @Test
+    void shouldFailTheThreadRatherThanDeadLetterWhenTheRegistryIsUnreachable() {
+        // Given a good record whose schema could not be fetched because the registry is down
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        handler.configure(Map.of("application.id", "streamfold-enrichment"));
+        ConsumerRecord<byte[], byte[]> good = new ConsumerRecord<>("orders", 0, 7L, "k".getBytes(UTF_8), new byte[] {0, 0, 0, 0, 9});
+
+        // When it handles the failure
+        DeserializationExceptionHandler.Response response = handler.handleError(context(), good,
+                new RegistryUnavailableException("the schema registry is unreachable"));
+
+        // Then nothing is dead-lettered: the thread fails and the record is read again later
+        assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+        assertThat(response.deadLetterQueueRecords()).isEmpty();
     }
 
     private static ErrorHandlerContext context() {

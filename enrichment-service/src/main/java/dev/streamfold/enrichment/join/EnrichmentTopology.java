@@ -1,5 +1,9 @@
 package dev.streamfold.enrichment.join;
 
+import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.deadletter.DeadLetterPublisher;
+import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Product;
@@ -8,6 +12,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
@@ -20,18 +25,21 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Orders and customers are both keyed by customer id with equal partition counts, so {@code join-references}
  * reads the co-partitioned customers table of its own task, with no repartition topic. Products are few and read as
- * a global table, looked up by the order's product id. An order whose customer or product is not there yet waits
- * (see {@link ReferenceJoinProcessor}) and is dead-lettered only after {@link ReferenceWait#maxWait()}; a punctuator
- * cannot use the processing exception handler, so those dead letters go through a sink of their own. Orders the join
- * would mis-join (no value, not keyed by customer id) are dead-lettered by {@code validate-order}.
+ * a global store kept by {@link ProductCatalogue}, looked up by the order's product id. An order whose customer or
+ * product is not there yet waits (see {@link ReferenceJoinProcessor}) and is dead-lettered only after
+ * {@link ReferenceWait#maxWait()}; a punctuator cannot use the processing exception handler, so those dead letters go
+ * through a sink of their own. Orders that break the shared rule, or that the join would mis-join (no value, not keyed
+ * by customer id), are dead-lettered by {@code validate-order}; customer records without a key or under another
+ * customer's key by {@code validate-customer}.
  */
 public final class EnrichmentTopology {
 
     public static final String ORDERS_SOURCE = "orders-source";
-    /** The table's processor; Kafka Streams names its source node {@code customers-table-source}. */
+    public static final String CUSTOMERS_SOURCE = "customers-source";
+    public static final String VALIDATE_CUSTOMER = "validate-customer";
     public static final String CUSTOMERS_TABLE = "customers-table";
     public static final String CUSTOMERS_STORE = "customers-store";
-    public static final String PRODUCTS_TABLE = "products-global-table";
+    public static final String PRODUCTS_SOURCE = "products-source";
     public static final String PRODUCTS_STORE = "products-store";
     public static final String VALIDATE_ORDER = "validate-order";
     public static final String JOIN_REFERENCES = "join-references";
@@ -48,37 +56,64 @@ public final class EnrichmentTopology {
     private EnrichmentTopology() {
     }
 
-    public static Topology build(Topics topics, ReferenceWait referenceWait) {
+    /**
+     * @param topics        input and output topics with their serdes
+     * @param referenceWait how long an order waits for a missing customer or product
+     * @param rules         the shared order rule
+     * @param accounting    where each stage counts what became of its records (stages are named by input topic)
+     * @param deadLetters   how the products catalogue, which runs outside any task, sends its dead letters
+     */
+    public static Topology build(Topics topics, ReferenceWait referenceWait, OrderRules rules, RecordAccounting accounting,
+            DeadLetterPublisher deadLetters) {
         StreamsBuilder builder = new StreamsBuilder();
-
-        builder.table(topics.customers().name(), topics.customers().consumedAs(CUSTOMERS_TABLE),
-                Materialized.<String, Customer, KeyValueStore<Bytes, byte[]>>as(CUSTOMERS_STORE)
-                        .withKeySerde(topics.customers().keySerde())
-                        .withValueSerde(topics.customers().valueSerde()));
-        builder.globalTable(topics.products().name(), topics.products().consumedAs(PRODUCTS_TABLE),
-                Materialized.<String, Product, KeyValueStore<Bytes, byte[]>>as(PRODUCTS_STORE)
-                        .withKeySerde(topics.products().keySerde())
-                        .withValueSerde(topics.products().valueSerde()));
+        addCustomersTable(builder, topics, accounting);
+        addProductsCatalogue(builder, topics, accounting, deadLetters);
         ParkedOrderSerde parkedOrders = new ParkedOrderSerde(topics.orders());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_REFERENCES_STORE),
                 Serdes.String(), parkedOrders));
 
+        String ordersStage = topics.orders().name();
         KStream<String, JoinOutcome> outcomes = builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))
-                .mapValues(OrderValidation::requireKeyedByCustomer, Named.as(VALIDATE_ORDER))
+                .processValues(() -> new ValidateOrder(rules, accounting, ordersStage), Named.as(VALIDATE_ORDER))
                 // The global products store needs no connecting; the customers store is this task's partition.
-                .process(() -> new ReferenceJoinProcessor(referenceWait, parkedOrders), Named.as(JOIN_REFERENCES),
-                        CUSTOMERS_STORE, AWAITING_REFERENCES_STORE);
+                .process(() -> new ReferenceJoinProcessor(referenceWait, parkedOrders, accounting, ordersStage),
+                        Named.as(JOIN_REFERENCES), CUSTOMERS_STORE, AWAITING_REFERENCES_STORE);
         outcomes.split(Named.as(ROUTE_OUTCOME))
                 .branch((customerId, outcome) -> outcome.isEnriched(), Branched.withConsumer(enriched -> enriched
                         .mapValues(JoinOutcome::enriched, Named.as(UNWRAP_ENRICHED))
                         .to(topics.ordersEnriched().name(), topics.ordersEnriched().producedAs(ENRICHED_ORDERS_SINK)),
                         "enriched"))
-                .defaultBranch(Branched.withConsumer(deadLetters -> deadLetters
+                .defaultBranch(Branched.withConsumer(rejected -> rejected
                         .mapValues(JoinOutcome::deadLetter, Named.as(UNWRAP_DEAD_LETTER))
                         .to(topics.orders().deadLetterTopicName(), Produced.with(topics.orders().keySerde(), Serdes.ByteArray())
                                 .withName(DEAD_LETTERS_SINK)),
                         "dead-letter"));
 
         return builder.build();
+    }
+
+    /**
+     * A stream turned into a table rather than a table read directly: a table source drops records without a key
+     * silently, and would store a customer under any key it came with. {@code validate-customer} dead-letters both.
+     */
+    private static void addCustomersTable(StreamsBuilder builder, Topics topics, RecordAccounting accounting) {
+        String stage = topics.customers().name();
+        builder.stream(topics.customers().name(), topics.customers().consumedAs(CUSTOMERS_SOURCE))
+                .processValues(() -> new ValidateCustomer(accounting, stage), Named.as(VALIDATE_CUSTOMER))
+                .toTable(Named.as(CUSTOMERS_TABLE), Materialized.<String, Customer, KeyValueStore<Bytes, byte[]>>as(CUSTOMERS_STORE)
+                        .withKeySerde(topics.customers().keySerde())
+                        .withValueSerde(topics.customers().valueSerde()));
+    }
+
+    /** Raw bytes in, so that nothing can fail on the global thread before {@link ProductCatalogue} looks at it. */
+    private static void addProductsCatalogue(StreamsBuilder builder, Topics topics, RecordAccounting accounting,
+            DeadLetterPublisher deadLetters) {
+        Topic<String, Product> products = topics.products();
+        builder.addGlobalStore(
+                Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PRODUCTS_STORE),
+                        products.keySerde(), products.valueSerde()).withLoggingDisabled(),
+                products.name(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(PRODUCTS_SOURCE),
+                () -> new ProductCatalogue(products, PRODUCTS_STORE, deadLetters, accounting));
     }
 }

@@ -2,6 +2,8 @@ package dev.streamfold.enrichment.join;
 
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.deadletter.DeadLetterSource;
+import dev.streamfold.common.deadletter.Faults;
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
@@ -37,14 +39,18 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
 
     private final ReferenceWait referenceWait;
     private final ParkedOrderSerde parkedOrders;
+    private final RecordAccounting accounting;
+    private final String stage;
     private ProcessorContext<String, JoinOutcome> context;
     private TimestampedKeyValueStore<String, Customer> customers;
     private TimestampedKeyValueStore<String, Product> products;
     private KeyValueStore<String, ParkedOrder> awaiting;
 
-    ReferenceJoinProcessor(ReferenceWait referenceWait, ParkedOrderSerde parkedOrders) {
+    ReferenceJoinProcessor(ReferenceWait referenceWait, ParkedOrderSerde parkedOrders, RecordAccounting accounting, String stage) {
         this.referenceWait = referenceWait;
         this.parkedOrders = parkedOrders;
+        this.accounting = accounting;
+        this.stage = stage;
     }
 
     @Override
@@ -61,6 +67,7 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         OrderReferences references = lookUp(record.value());
         if (references.isComplete()) {
             context.forward(record.withValue(JoinOutcome.enriched(references.toEnrichedOrder())));
+            accounting.forwarded(stage);
             return;
         }
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
@@ -78,16 +85,35 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
     private void retryAwaiting(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
         for (KeyValue<String, ParkedOrder> entry : awaitingOrders()) {
-            ParkedOrder parked = entry.value;
-            OrderReferences references = lookUp(parked.order());
-            if (references.isComplete()) {
-                forward(parked, JoinOutcome.enriched(references.toEnrichedOrder()), parked.timestamp(), parked.headers());
-                awaiting.delete(entry.key);
-            } else if (parked.hasWaited(referenceWait.maxWait(), now)) {
-                deadLetter(parked, references, now);
+            try {
+                if (isSettled(entry.value, now)) {
+                    awaiting.delete(entry.key);
+                }
+            } catch (RuntimeException e) {
+                if (Faults.isTransient(e)) {
+                    throw e;
+                }
+                // The punctuation has no source record for the handlers to dead-letter: do it here, then go on.
+                deadLetter(entry.value, e, now);
                 awaiting.delete(entry.key);
             }
         }
+    }
+
+    /** Enriches or dead-letters a waiting order if its time has come; false while it keeps waiting. */
+    private boolean isSettled(ParkedOrder parked, Instant now) {
+        OrderReferences references = lookUp(parked.order());
+        if (references.isComplete()) {
+            forward(parked, JoinOutcome.enriched(references.toEnrichedOrder()), parked.timestamp(), parked.headers());
+            accounting.forwarded(stage);
+            return true;
+        }
+        if (parked.hasWaited(referenceWait.maxWait(), now)) {
+            deadLetter(parked, new MissingReferenceException(references.missing().getMessage() + " after waiting "
+                    + referenceWait.maxWait()), now);
+            return true;
+        }
+        return false;
     }
 
     /** Read in full first: the store is changed while going through it. */
@@ -99,13 +125,12 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         return orders;
     }
 
-    private void deadLetter(ParkedOrder parked, OrderReferences references, Instant now) {
-        MissingReferenceException error = new MissingReferenceException(
-                references.missing().getMessage() + " after waiting " + referenceWait.maxWait());
+    private void deadLetter(ParkedOrder parked, RuntimeException error, Instant now) {
         log.warn("{}-{}@{}: {}, sending it to {}", parked.source().topic(), parked.source().partition(),
                 parked.source().offset(), error.getMessage(), parked.source().deadLetterTopic());
         Headers headers = DeadLetterHeaders.describe(parked.source(), error, now, parked.headers());
         forward(parked, JoinOutcome.deadLetter(parkedOrders.orderBytes(parked.order())), now.toEpochMilli(), headers);
+        accounting.deadLettered(stage, Faults.reason(error));
     }
 
     /** Validation guarantees that an order's key is its customer id. */

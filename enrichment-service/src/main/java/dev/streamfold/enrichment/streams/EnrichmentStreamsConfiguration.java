@@ -1,13 +1,21 @@
 package dev.streamfold.enrichment.streams;
 
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.deadletter.DeadLetterPublisher;
+import dev.streamfold.common.deadletter.DeadLetterTopics;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.enrichment.join.EnrichmentTopology;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,29 +25,35 @@ import org.springframework.kafka.core.KafkaAdmin;
 class EnrichmentStreamsConfiguration {
 
     @Bean
-    ManagedKafkaStreams enrichmentStreams(Topics topics, EnrichmentProperties enrichment, KafkaProperties kafka,
-            StreamfoldProperties streamfold, MeterRegistry meterRegistry) {
+    Topology enrichmentTopology(Topics topics, EnrichmentProperties enrichment, OrderRules rules, RecordAccounting accounting,
+            DeadLetterPublisher deadLetters) {
+        return EnrichmentTopology.build(topics, enrichment.referenceWait(), rules, accounting, deadLetters);
+    }
+
+    @Bean
+    ManagedKafkaStreams enrichmentStreams(Topology enrichmentTopology, EnrichmentProperties enrichment, KafkaProperties kafka,
+            StreamfoldProperties streamfold, RecordAccounting accounting, MeterRegistry meterRegistry) {
         Properties properties = StreamsDefaults.exactlyOnce(enrichment.applicationId(),
                 String.join(",", kafka.getBootstrapServers()), enrichment.stateDir(),
-                streamfold.topics().replicationFactor());
+                streamfold.topics().replicationFactor(), accounting);
         properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, enrichment.maxTaskIdle().toMillis());
-        return new ManagedKafkaStreams(EnrichmentTopology.build(topics, enrichment.referenceWait()), properties, meterRegistry);
+        return new ManagedKafkaStreams(enrichmentTopology, properties, meterRegistry);
     }
 
     /**
-     * Created before the streams start (KafkaAdmin runs when the context is initialised). Besides the orders'
-     * dead letters, customers and products records that cannot be deserialized are dead-lettered here too.
+     * Created before the streams start (KafkaAdmin runs when the context is initialised): the topics the service reads
+     * and writes, and the dead-letter topic of each, derived from the topology so that none is missing.
      */
     @Bean
-    KafkaAdmin.NewTopics enrichmentTopics(Topics topics, StreamfoldProperties streamfold) {
+    KafkaAdmin.NewTopics enrichmentTopics(Topics topics, Topology enrichmentTopology, EnrichmentProperties enrichment,
+            StreamfoldProperties streamfold) {
         short replicationFactor = streamfold.topics().replicationFactor();
-        return new KafkaAdmin.NewTopics(
+        List<NewTopic> created = new ArrayList<>(List.of(
                 topics.orders().newTopic(replicationFactor),
                 topics.customers().newTopic(replicationFactor),
                 topics.products().newTopic(replicationFactor),
-                topics.ordersEnriched().newTopic(replicationFactor),
-                topics.orders().newDeadLetterTopic(replicationFactor),
-                topics.customers().newDeadLetterTopic(replicationFactor),
-                topics.products().newDeadLetterTopic(replicationFactor));
+                topics.ordersEnriched().newTopic(replicationFactor)));
+        created.addAll(DeadLetterTopics.of(enrichmentTopology, enrichment.applicationId(), replicationFactor));
+        return new KafkaAdmin.NewTopics(created.toArray(NewTopic[]::new));
     }
 }

@@ -2,6 +2,8 @@ package dev.streamfold.enrichment.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.topic.Topics;
 import java.time.Duration;
@@ -11,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class EnrichmentTopologyNamingTest {
 
     private final TopologyDescription topology = EnrichmentTopology.build(new Topics(AvroBinarySerde.factory()),
-            new ReferenceWait(Duration.ofSeconds(30), Duration.ofSeconds(1))).describe();
+            new ReferenceWait(Duration.ofSeconds(30), Duration.ofSeconds(1)), OrderRules.defaults(),
+            RecordAccounting.inMemory("test"), deadLetter -> { }).describe();
     private final String description = topology.toString();
 
     @Test
@@ -19,7 +22,8 @@ class EnrichmentTopologyNamingTest {
         // Then no generated name (KSTREAM-…, KTABLE-…) leaks into metrics, logs or internal topic names
         assertThat(description).doesNotContainPattern("K(STREAM|TABLE)-[A-Z]+-\\d+");
         assertThat(description).contains(EnrichmentTopology.ORDERS_SOURCE, EnrichmentTopology.CUSTOMERS_TABLE,
-                EnrichmentTopology.CUSTOMERS_STORE, EnrichmentTopology.PRODUCTS_TABLE, EnrichmentTopology.PRODUCTS_STORE,
+                EnrichmentTopology.CUSTOMERS_STORE, EnrichmentTopology.CUSTOMERS_SOURCE, EnrichmentTopology.VALIDATE_CUSTOMER,
+                EnrichmentTopology.PRODUCTS_SOURCE, EnrichmentTopology.PRODUCTS_STORE,
                 EnrichmentTopology.VALIDATE_ORDER, EnrichmentTopology.JOIN_REFERENCES,
                 EnrichmentTopology.AWAITING_REFERENCES_STORE, EnrichmentTopology.ENRICHED_BRANCH,
                 EnrichmentTopology.DEAD_LETTER_BRANCH, EnrichmentTopology.UNWRAP_ENRICHED,

@@ -4,7 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.accounting.RecordAccounting.Outcome;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.order.InvalidOrderException;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topic;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -46,6 +51,8 @@ class EnrichmentTopologyTest {
     Path stateDir;
 
     private final Topics topics = new Topics(AvroBinarySerde.factory());
+    private final RecordAccounting accounting = RecordAccounting.inMemory("enrichment-test");
+    private final List<ProducerRecord<byte[], byte[]>> catalogueDeadLetters = new ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<String, Customer> customers;
     private TestInputTopic<String, Product> products;
@@ -57,8 +64,9 @@ class EnrichmentTopologyTest {
     @BeforeEach
     void startDriver() {
         // The production settings, so that the real dead-letter handlers take part
-        driver = new TopologyTestDriver(EnrichmentTopology.build(topics, new ReferenceWait(MAX_WAIT, RETRY_INTERVAL)),
-                StreamsDefaults.exactlyOnce("enrichment-test", "127.0.0.1:9", stateDir.toString(), (short) 1),
+        driver = new TopologyTestDriver(EnrichmentTopology.build(topics, new ReferenceWait(MAX_WAIT, RETRY_INTERVAL),
+                        OrderRules.defaults(), accounting, catalogueDeadLetters::add),
+                StreamsDefaults.exactlyOnce("enrichment-test", "127.0.0.1:9", stateDir.toString(), (short) 1, accounting),
                 WALL_CLOCK_START);
         customers = input(topics.customers());
         products = input(topics.products());
@@ -287,6 +295,102 @@ class EnrichmentTopologyTest {
         orders.pipeInput("7", order(1005, 7, 42), ORDER_PLACED.plusSeconds(1));
         // Then the task survives the poison and enriches the good order
         assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId).containsExactly(1005L);
+    }
+
+    @Test
+    void shouldDeadLetterOrdersThatBreakTheSharedRuleWithTheirReason() {
+        // Given a known customer and product
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When orders with a zero quantity, a bad currency and an event time in year 9999 arrive, then a good one
+        orders.pipeInput("7", Order.newBuilder(order(2001, 7, 42)).setQuantity(0).build(), ORDER_PLACED);
+        orders.pipeInput("7", Order.newBuilder(order(2002, 7, 42)).setCurrency("eu1").build(), ORDER_PLACED);
+        orders.pipeInput("7", Order.newBuilder(order(2003, 7, 42)).setEventTime(Instant.parse("9999-12-31T00:00:00Z")).build(), ORDER_PLACED);
+        orders.pipeInput("7", order(2004, 7, 42), ORDER_PLACED);
+        // Then each invalid one is dead-lettered naming its violation, and only the good one is enriched
+        assertThat(deadLetters.readRecordsToList()).extracting(
+                        letter -> DeadLetterHeaders.text(letter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .satisfiesExactly(
+                        message -> assertThat(message).contains("Order 2001", "quantity must be positive, was 0"),
+                        message -> assertThat(message).contains("Order 2002", "currency 'eu1' is not an ISO 4217 code"),
+                        message -> assertThat(message).contains("Order 2003", "9999-12-31T00:00:00Z is more than PT1H in the future"));
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId).containsExactly(2004L);
+    }
+
+    @Test
+    void shouldDeadLetterCustomerRecordsWithoutKeyOrUnderAnotherCustomersKey() {
+        // Given customers.dlq is watched
+        TestOutputTopic<byte[], byte[]> customerDeadLetters = driver.createOutputTopic(
+                topics.customers().deadLetterTopicName(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When customer 7 arrives without a key and under customer 8's key
+        customers.pipeInput(null, customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        customers.pipeInput("8", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        // Then both are dead-lettered with the reason, and customer 8's orders are not given customer 7
+        assertThat(customerDeadLetters.readRecordsToList()).extracting(
+                        letter -> DeadLetterHeaders.text(letter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .containsExactly("A customers record has no key; it must be keyed by the customer id",
+                        "Customer 7 is keyed by 8, not by its id");
+        orders.pipeInput("8", order(3001, 8, 42), ORDER_PLACED);
+        assertThat(enriched.isEmpty()).isTrue();
+        assertThat(awaitingOrders()).containsExactly("evt-3001");
+    }
+
+    @Test
+    void shouldApplyACustomerTombstoneAsADelete() {
+        // Given a known customer who is then deleted
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        customers.pipeInput("7", null, CUSTOMER_UPDATED.plusSeconds(1));
+        // When they order
+        orders.pipeInput("7", order(3002, 7, 42), ORDER_PLACED);
+        // Then the order waits for the customer like one of an unknown customer
+        assertThat(enriched.isEmpty()).isTrue();
+        assertThat(awaitingOrders()).containsExactly("evt-3002");
+    }
+
+    @Test
+    void shouldDeadLetterProductRecordsTheCatalogueCannotTakeAndKeepServingTheOthers() {
+        // Given a known customer, and products records: unreadable bytes, a product under another id, no key, a good one
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        TestInputTopic<byte[], byte[]> rawProducts = driver.createInputTopic(topics.products().name(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        rawProducts.pipeInput("41".getBytes(UTF_8), new byte[] {1, 2, 3}, CUSTOMER_UPDATED);
+        products.pipeInput("43", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        products.pipeInput(null, product(44, "Grinder", "kitchen"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When an order of product 42 arrives
+        orders.pipeInput("7", order(3003, 7, 42), ORDER_PLACED);
+        // Then the three bad records went to products.dlq with their reasons, and the order is enriched
+        assertThat(catalogueDeadLetters).extracting(ProducerRecord::topic).containsOnly(topics.products().deadLetterTopicName());
+        assertThat(catalogueDeadLetters).extracting(letter -> DeadLetterHeaders.text(letter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .satisfiesExactly(
+                        message -> assertThat(message).startsWith("not an Avro dev.streamfold.schemas.Product record"),
+                        message -> assertThat(message).isEqualTo("Product 42 is keyed by 43, not by its id"),
+                        message -> assertThat(message).isEqualTo("A products record has no key; it must be keyed by the product id"));
+        assertThat(catalogueDeadLetters.getFirst().value()).containsExactly(1, 2, 3);
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getProductName).containsExactly("Espresso machine");
+        assertThat(accounting.count(topics.products().name(), Outcome.RECEIVED)).isEqualTo(4);
+        assertThat(accounting.count(topics.products().name(), Outcome.DEAD_LETTERED)).isEqualTo(3);
+        assertThat(accounting.count(topics.products().name(), Outcome.FORWARDED)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAccountForEveryOrderItReads() {
+        // Given a known customer and product
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When a good order, an invalid one, one under the wrong key and one of an unknown customer arrive
+        orders.pipeInput("7", order(4001, 7, 42), ORDER_PLACED);
+        orders.pipeInput("7", Order.newBuilder(order(4002, 7, 42)).setAmountMinor(-1).build(), ORDER_PLACED);
+        orders.pipeInput("8", order(4003, 7, 42), ORDER_PLACED);
+        orders.pipeInput("9", order(4004, 9, 42), ORDER_PLACED);
+        driver.advanceWallClockTime(MAX_WAIT.plus(RETRY_INTERVAL));
+        // Then received = forwarded + dead-lettered, with the records on the topics to match
+        String stage = topics.orders().name();
+        assertThat(accounting.count(stage, Outcome.RECEIVED)).isEqualTo(4);
+        assertThat(accounting.count(stage, Outcome.FORWARDED)).isEqualTo(1).isEqualTo(enriched.getQueueSize());
+        assertThat(accounting.count(stage, Outcome.DEAD_LETTERED)).isEqualTo(3).isEqualTo(deadLetters.getQueueSize());
     }
 
     private List<String> awaitingOrders() {

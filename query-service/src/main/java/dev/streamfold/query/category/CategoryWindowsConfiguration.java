@@ -1,5 +1,6 @@
 package dev.streamfold.query.category;
 
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
@@ -30,10 +31,10 @@ class CategoryWindowsConfiguration {
 
     @Bean
     ManagedKafkaStreams categoryWindowsStreams(Topics topics, QueryProperties query, StreamfoldProperties streamfold,
-            KafkaProperties kafka, MeterRegistry meterRegistry) {
+            KafkaProperties kafka, RecordAccounting accounting, MeterRegistry meterRegistry) {
         Properties settings = StreamsDefaults.exactlyOnce(query.applicationId(),
                 String.join(",", kafka.getBootstrapServers()), query.stateDir(),
-                streamfold.topics().replicationFactor());
+                streamfold.topics().replicationFactor(), accounting);
         return new ManagedKafkaStreams(
                 CategoryWindowsTopology.build(topics, new StoreSettings(query.windowSize(), query.retention())),
                 settings, meterRegistry);

@@ -22,26 +22,21 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Keeps {@link AggregateView} up to date: one consumer reads every partition of the aggregate topic from the
  * beginning (explicitly assigned, so that each instance sees all windows whatever the group's other members do),
  * and only committed records, since the aggregation writes them transactionally. A record it cannot read or
- * apply goes to the topic's dead-letter topic and consumption continues.
+ * apply goes to the topic's dead-letter topic and consumption continues; a transient fault is retried until it passes.
  */
 @Configuration(proxyBeanMethods = false)
 class AggregateViewConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(AggregateViewConfiguration.class);
-
-    /** A listener failure may be transient; a few quick retries, then the record is dead-lettered. */
-    private static final FixedBackOff RETRIES = new FixedBackOff(500L, 2L);
 
     @Bean
     KafkaMessageListenerContainer<WindowKey, WindowAggregate> aggregateViewContainer(Topics topics,
@@ -55,9 +50,8 @@ class AggregateViewConfiguration {
                 view.apply(record.key(), record.value()));
         KafkaMessageListenerContainer<WindowKey, WindowAggregate> listener =
                 new KafkaMessageListenerContainer<>(consumerFactory(topic, kafka), container);
-        listener.setCommonErrorHandler(new DefaultErrorHandler(
-                loggingFirst(DeadLetterRecoverers.toDeadLetterTopics(aggregateDeadLetterTemplate, properties.applicationId())),
-                RETRIES));
+        listener.setCommonErrorHandler(DeadLetterRecoverers.errorHandler(
+                loggingFirst(DeadLetterRecoverers.toDeadLetterTopics(aggregateDeadLetterTemplate, properties.applicationId()))));
         return listener;
     }
 

@@ -1,0 +1,100 @@
+package dev.streamfold.common.accounting;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where every record a stage reads ends up, as the counter {@value #METER}{@code {service, stage, outcome}} (plus
+ * {@code reason} for dead letters). A stage is one input topic of one service, named by the topic, so that dead
+ * letters counted by the Kafka Streams handlers (which know only the topic) add up with the processors' own counts.
+ * At rest, for every stage:
+ * {@code received = forwarded + dead-lettered + late + duplicate} (+ records still waiting inside the stage).
+ *
+ * <p>Counters live in memory: under exactly-once a transaction that aborts and is retried counts its records again,
+ * so after a crash the figures may run ahead of the topics. The topics are the exact ledger; these are for watching.
+ * Counters are registered once per (stage, outcome, reason) and cached, never per record.
+ */
+public final class RecordAccounting {
+
+    public static final String METER = "streamfold.records";
+    /** Key under which Kafka Streams handlers find this object in their {@code configure} map. */
+    public static final String CONFIG_KEY = "streamfold.record.accounting";
+
+    private final MeterRegistry registry;
+    private final String service;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public RecordAccounting(MeterRegistry registry, String service) {
+        this.registry = registry;
+        this.service = service;
+    }
+
+    /** For unit tests and tools: counts in a registry of its own. */
+    public static RecordAccounting inMemory(String service) {
+        return new RecordAccounting(new SimpleMeterRegistry(), service);
+    }
+
+    public void received(String stage) {
+        counter(stage, Outcome.RECEIVED, "").increment();
+    }
+
+    public void forwarded(String stage) {
+        counter(stage, Outcome.FORWARDED, "").increment();
+    }
+
+    public void deadLettered(String stage, String reason) {
+        counter(stage, Outcome.DEAD_LETTERED, reason).increment();
+    }
+
+    public void late(String stage) {
+        counter(stage, Outcome.LATE, "").increment();
+    }
+
+    public void duplicate(String stage) {
+        counter(stage, Outcome.DUPLICATE, "").increment();
+    }
+
+    /** The current count of one outcome of one stage, all reasons together. */
+    public double count(String stage, Outcome outcome) {
+        return registry.find(METER).tag("service", service).tag("stage", stage).tag("outcome", outcome.tag())
+                .counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    public String service() {
+        return service;
+    }
+
+    private Counter counter(String stage, Outcome outcome, String reason) {
+        return counters.computeIfAbsent(stage + '\0' + outcome + '\0' + reason, ignored -> {
+            Counter.Builder builder = Counter.builder(METER)
+                    .description("Records read by a stage, by what became of them")
+                    .tag("service", service).tag("stage", stage).tag("outcome", outcome.tag());
+            if (outcome == Outcome.DEAD_LETTERED) {
+                builder.tag("reason", reason);
+            }
+            return builder.register(registry);
+        });
+    }
+
+    /** What became of a record a stage read. */
+    public enum Outcome {
+        RECEIVED("received"),
+        FORWARDED("forwarded"),
+        DEAD_LETTERED("dead-lettered"),
+        LATE("late"),
+        DUPLICATE("duplicate");
+
+        private final String tag;
+
+        Outcome(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.streamfold.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.streamfold.localstack.LocalStack;
+import dev.streamfold.localstack.LocalStackExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Outages are not lateness: while orders keep flowing, enrichment and then aggregation are each down for six times
+ * the grace period, then start again and catch up their backlogs. Every order that was on time at its source must
+ * be counted exactly; none may be dead-lettered or called late.
+ */
+@ExtendWith(LocalStackExtension.class)
+class OutageIT {
+
+    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final Duration OUTAGE = GRACE.multipliedBy(6);
+    private static final Duration STEADY = Duration.ofSeconds(8);
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final Map<Long, String> CATALOGUE = Map.of(11L, "books", 12L, "books", 21L, "games", 22L, "toys");
+    private static final long CUSTOMERS = 8;
+
+    private static TestSuite run;
+    private static SuiteClient client;
+
+    @RegisterExtension
+    static final TestWatcher SERVICE_LOGS_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            run.printLogs();
+        }
+    };
+
+    @BeforeAll
+    static void startSuite(LocalStack stack) {
+        run = TestSuite.create(stack, "outage", settings -> settings.withArguments(Service.AGGREGATION,
+                "--aggregation.grace=" + GRACE));
+        for (long id = 1; id <= CUSTOMERS; id++) {
+            run.shop().insertCustomer(id, "Customer " + id, "c" + id + "@example.com", id % 2 == 0 ? "DE" : "FR", "standard",
+                    Instant.now().minus(Duration.ofDays(id)));
+        }
+        CATALOGUE.forEach((id, category) -> run.shop().insertProduct(id, "Product " + id, category, 1000, Instant.now()));
+        run.start();
+        client = new SuiteClient(run.settings());
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (client != null) {
+            client.close();
+        }
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    @Test
+    void shouldCountEveryOnTimeOrderExactlyAfterEnrichmentAndAggregationWereEachDownForSixTimesTheGrace() {
+        // Given orders placed all along, in the database and by an application
+        ShopTraffic traffic = new ShopTraffic(run.shop(), client, client.topics(), CATALOGUE, CUSTOMERS)
+                .start(Duration.ofMillis(40), Duration.ofMillis(200));
+        try (traffic) {
+            pause(STEADY);
+            // When enrichment is down for six times the grace, then comes back
+            run.suite().stop(Service.ENRICHMENT);
+            pause(OUTAGE);
+            run.suite().start(Service.ENRICHMENT);
+            pause(STEADY);
+            // And then aggregation is down as long, and comes back
+            run.suite().stop(Service.AGGREGATION);
+            pause(OUTAGE);
+            run.suite().start(Service.AGGREGATION);
+            pause(STEADY);
+        }
+
+        // Then every order is counted exactly, in the window of its event time
+        assertThat(traffic.placed()).isGreaterThan(1_000);
+        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(2)).failFast("a service died", () -> !run.allAlive())
+                .untilAsserted(() -> assertThat(client.latestAggregates()).isEqualTo(traffic.ledger().totals()));
+        // ...and nothing was late or dead-lettered
+        assertThat(client.readAll(client.topics().ordersLate().name())).isEmpty();
+        for (String deadLetters : run.deadLetterTopics()) {
+            assertThat(client.readAll(deadLetters)).as(deadLetters).isEmpty();
+        }
+    }
+
+    /** The outage itself: time passing while orders flow, which is what this test is about. */
+    private static void pause(Duration duration) {
+        await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.streamfold.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.streamfold.localstack.LocalStack;
+import dev.streamfold.localstack.LocalStackExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * A registry outage is a fault of the moment, not of the records: while orders flow, the registry is down for longer
+ * than a commit interval, and enrichment restarts meanwhile (so it has no schema cached and must ask the registry for
+ * every schema it meets). Nothing may be dead-lettered, and once the registry is back every order counts exactly.
+ */
+@ExtendWith(LocalStackExtension.class)
+class RegistryOutageIT {
+
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    private static final Duration STEADY = Duration.ofSeconds(6);
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    private static final Map<Long, String> CATALOGUE = Map.of(11L, "books", 21L, "games");
+    private static final long CUSTOMERS = 5;
+
+    private static TestSuite run;
+    private static SuiteClient client;
+
+    @RegisterExtension
+    static final TestWatcher SERVICE_LOGS_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            run.printLogs();
+        }
+    };
+
+    @BeforeAll
+    static void startSuite(LocalStack stack) {
+        run = TestSuite.create(stack, "registry", settings -> settings);
+        for (long id = 1; id <= CUSTOMERS; id++) {
+            run.shop().insertCustomer(id, "Customer " + id, "c" + id + "@example.com", "DE", "standard", Instant.now());
+        }
+        CATALOGUE.forEach((id, category) -> run.shop().insertProduct(id, "Product " + id, category, 1000, Instant.now()));
+        run.start();
+        client = new SuiteClient(run.settings());
+    }
+
+    @AfterAll
+    static void stopSuite() {
+        if (run != null) {
+            run.stack().startRegistry();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterNothingAndCountEveryOrderWhenTheRegistryComesBack() {
+        // Given orders placed all along
+        ShopTraffic traffic = new ShopTraffic(run.shop(), client, client.topics(), CATALOGUE, CUSTOMERS)
+                .start(Duration.ofMillis(50), Duration.ofMillis(250));
+        try (traffic) {
+            pause(STEADY);
+            // When the registry goes down, and enrichment restarts with nothing cached while it is down
+            run.stack().stopRegistry();
+            run.suite().stop(Service.ENRICHMENT);
+            run.suite().start(Service.ENRICHMENT);
+            pause(OUTAGE);
+            // And the registry comes back
+            run.stack().startRegistry();
+            pause(STEADY);
+        }
+
+        // Then every order is counted exactly, and not one record was dead-lettered
+        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(2)).failFast("a service died", () -> !run.allAlive())
+                .untilAsserted(() -> assertThat(client.latestAggregates()).isEqualTo(traffic.ledger().totals()));
+        for (String deadLetters : run.deadLetterTopics()) {
+            assertThat(client.readAll(deadLetters)).as(deadLetters).isEmpty();
+        }
+    }
+
+    /** The outage itself: time passing while orders flow, which is what this test is about. */
+    private static void pause(Duration duration) {
+        await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
+    }
+}

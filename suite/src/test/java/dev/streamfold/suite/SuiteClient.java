@@ -1,0 +1,181 @@
+package dev.streamfold.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.streamfold.common.serde.RegistrySerdeFactory;
+import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.Topics;
+import dev.streamfold.schemas.Order;
+import dev.streamfold.schemas.WindowAggregate;
+import dev.streamfold.schemas.WindowKey;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** What the suite's integration tests do as clients: publish like an application, read topics, call the REST API. */
+final class SuiteClient implements AutoCloseable {
+
+    private final SuiteSettings settings;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    SuiteClient(SuiteSettings settings) {
+        this.settings = settings;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Kafka clients close the serdes they are given: every caller gets descriptors of its own. */
+    Topics topics() {
+        return new Topics(new RegistrySerdeFactory(settings.registryUrl()), settings.topicPrefix());
+    }
+
+    /** As an application publishes an order: keyed by customer id with the Java client's default partitioner. */
+    void publish(Topic<String, Order> orders, Order order) {
+        String key = Long.toString(order.getCustomerId());
+        send(orders.name(), orders.keySerde().serializer().serialize(orders.name(), key),
+                orders.valueSerde().serializer().serialize(orders.name(), order));
+    }
+
+    <K, V> void send(Topic<K, V> topic, K key, V value) {
+        send(topic.name(), key == null ? null : topic.keySerde().serializer().serialize(topic.name(), key),
+                value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value));
+    }
+
+    /** Any bytes at all, acknowledged before returning. */
+    void send(String topic, byte[] key, byte[] value) {
+        sendAndLocate(topic, key, value);
+    }
+
+    /** Any bytes at all; returns where the broker put the record. */
+    RecordMetadata sendAndLocate(String topic, byte[] key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("publishing to " + topic + " failed", e);
+        }
+    }
+
+    /** Every committed record of a topic, from the beginning to its current end. */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "suite-it-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))
+                    && Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    /** The windows of a category in [from, to) as the query API serves them; fails unless it answers 200. */
+    List<Map<String, Object>> windows(String category, Instant from, Instant to) {
+        String body = get(settings.baseUrl(Service.QUERY) + "/api/v1/aggregates/category/" + category
+                + "?from=" + from + "&to=" + to, 200);
+        return JsonPath.read(body, "$.windows");
+    }
+
+    /** One window's order count and revenue per currency, or an empty map if the window has no orders yet. */
+    Map<String, Object> window(String category, Instant windowStart) {
+        return windows(category, windowStart, windowStart.plus(Duration.ofMinutes(1))).stream()
+                .filter(window -> windowStart.toString().equals(window.get("windowStart")))
+                .findFirst().orElse(Map.of());
+    }
+
+    /**
+     * The latest value of every window in the aggregate topic, as {@code "<count> orders {currency=sum}"}: the form of
+     * {@link Ledger#totals()}. Records that are not aggregates (a test's own poison) are skipped.
+     */
+    Map<Ledger.Key, String> latestAggregates() {
+        Topic<WindowKey, WindowAggregate> aggregates = topics().categoryAggregates();
+        Map<Ledger.Key, String> latest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : readAll(aggregates.name())) {
+            if (record.value() == null || record.value().length < 5 || record.value()[0] != 0) {
+                continue;
+            }
+            WindowAggregate value = aggregates.valueSerde().deserializer().deserialize(aggregates.name(), record.value());
+            latest.put(new Ledger.Key(value.getDimensionValue(), value.getWindowStart()),
+                    Ledger.Totals.describe(value.getOrderCount(), value.getRevenueMinor()));
+        }
+        return latest;
+    }
+
+    /** Sum of {@code streamfold_records_total} of one service, stage and outcome, from its Prometheus endpoint. */
+    static double recordCount(String prometheus, String stage, String outcome) {
+        Pattern line = Pattern.compile("^streamfold_records_total\\{([^}]*)} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        Matcher matcher = line.matcher(prometheus);
+        double sum = 0;
+        while (matcher.find()) {
+            Map<String, String> labels = labels(matcher.group(1));
+            if (stage.equals(labels.get("stage")) && outcome.equals(labels.get("outcome"))) {
+                sum += Double.parseDouble(matcher.group(2));
+            }
+        }
+        return sum;
+    }
+
+    private static Map<String, String> labels(String text) {
+        Map<String, String> labels = new HashMap<>();
+        Matcher label = Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(text);
+        while (label.find()) {
+            labels.put(label.group(1), label.group(2));
+        }
+        return labels;
+    }
+
+    String get(String url, int expectedStatus) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("%s: %s", url, response.body()).isEqualTo(expectedStatus);
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException(url + " is not answering", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.streamfold.suite;
+
+import dev.streamfold.localstack.Endpoints;
+import dev.streamfold.localstack.LocalStack;
+import dev.streamfold.localstack.Ports;
+import dev.streamfold.schemas.db.ShopDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One run of the five services for one test class: its own database, topic prefix, application ids and ports on the
+ * shared local stack, so that test classes never see each other's records.
+ */
+final class TestSuite implements AutoCloseable {
+
+    private final LocalStack stack;
+    private final SuiteSettings settings;
+    private final ShopDatabase shop;
+    private RunningSuite suite;
+
+    private TestSuite(LocalStack stack, SuiteSettings settings, ShopDatabase shop) {
+        this.stack = stack;
+        this.settings = settings;
+        this.shop = shop;
+    }
+
+    /** A database with the shop's schema, and settings; the services start with {@link #start()}. */
+    static TestSuite create(LocalStack stack, String name, UnaryOperator<SuiteSettings> customise) {
+        String run = name + UUID.randomUUID().toString().substring(0, 6);
+        Endpoints endpoints = stack.endpoints();
+        SuiteSettings.Database database = SuiteSettings.Database.fromJdbcUrl(stack.createDatabase(run),
+                endpoints.postgresUser(), endpoints.postgresPassword());
+        ShopDatabase shop = new ShopDatabase(database.jdbcUrl(), database.user(), database.password()).createSchema();
+        Map<Service, Integer> ports = new EnumMap<>(Service.class);
+        for (Service service : Service.values()) {
+            ports.put(service, Ports.free());
+        }
+        SuiteSettings settings = new SuiteSettings(endpoints.bootstrapServers(), endpoints.registryUrl(), database, run + ".",
+                run, Path.of("target", "it-suites", run).toAbsolutePath(), ports, Duration.ofSeconds(2));
+        return new TestSuite(stack, customise.apply(settings), shop);
+    }
+
+    void start() {
+        suite = RunningSuite.start(settings);
+    }
+
+    ShopDatabase shop() {
+        return shop;
+    }
+
+    SuiteSettings settings() {
+        return settings;
+    }
+
+    RunningSuite suite() {
+        return suite;
+    }
+
+    LocalStack stack() {
+        return stack;
+    }
+
+    boolean allAlive() {
+        return suite != null && suite.allAlive();
+    }
+
+    /** Every dead-letter topic of this run: those of its topics and those of its services' internal topics. */
+    List<String> deadLetterTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            return admin.listTopics().names().get().stream()
+                    .filter(topic -> topic.startsWith(settings.instanceName()) && topic.endsWith(".dlq"))
+                    .sorted().toList();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list topics", e);
+        }
+    }
+
+    void printLogs() {
+        if (suite != null) {
+            System.out.println("Service logs of the failed run:" + suite.tails());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (suite != null) {
+            suite.close();
+        }
+    }
+}
