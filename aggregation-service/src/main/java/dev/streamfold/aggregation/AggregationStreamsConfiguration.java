@@ -1,13 +1,19 @@
 package dev.streamfold.aggregation;
 
 import dev.streamfold.aggregation.category.CategoryAggregationTopology;
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.SerdeFactory;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
+import dev.streamfold.common.deadletter.DeadLetterTopics;
 import dev.streamfold.common.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.Topology;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -18,23 +24,35 @@ import org.springframework.kafka.core.KafkaAdmin;
 @Configuration(proxyBeanMethods = false)
 class AggregationStreamsConfiguration {
 
-    /** KafkaAdmin creates these before any lifecycle bean starts, so the topology never waits for its topics. */
     @Bean
-    KafkaAdmin.NewTopics aggregationTopics(Topics topics, StreamfoldProperties streamfold) {
+    Topology aggregationTopology(Topics topics, SerdeFactory serdes, AggregationProperties aggregation, OrderRules orderRules,
+            RecordAccounting accounting) {
+        return CategoryAggregationTopology.build(topics, serdes, aggregation.windows(), orderRules, accounting);
+    }
+
+    /**
+     * KafkaAdmin creates these before any lifecycle bean starts, so the topology never waits for its topics: the
+     * topics it reads and writes, and the dead-letter topic of each, its own repartition topic included (a delta the
+     * final stage fails on is dead-lettered there), derived from the topology so that none is missing.
+     */
+    @Bean
+    KafkaAdmin.NewTopics aggregationTopics(Topics topics, Topology aggregationTopology, StreamfoldProperties streamfold,
+            AggregationProperties aggregation) {
         short replicationFactor = streamfold.topics().replicationFactor();
-        return new KafkaAdmin.NewTopics(
+        List<NewTopic> created = new ArrayList<>(List.of(
                 topics.ordersEnriched().newTopic(replicationFactor),
-                topics.ordersEnriched().newDeadLetterTopic(replicationFactor),
-                topics.categoryAggregates().newTopic(replicationFactor));
+                topics.ordersLate().newTopic(replicationFactor),
+                topics.categoryAggregates().newTopic(replicationFactor)));
+        created.addAll(DeadLetterTopics.of(aggregationTopology, aggregation.applicationId(), replicationFactor));
+        return new KafkaAdmin.NewTopics(created.toArray(NewTopic[]::new));
     }
 
     @Bean
-    ManagedKafkaStreams categoryAggregationStreams(Topics topics, SerdeFactory serdes, AggregationProperties aggregation,
-            StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry) {
-        Topology topology = CategoryAggregationTopology.build(topics, serdes, aggregation.windows());
+    ManagedKafkaStreams categoryAggregationStreams(Topology aggregationTopology, AggregationProperties aggregation,
+            RecordAccounting accounting, StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry) {
         Properties properties = StreamsDefaults.exactlyOnce(aggregation.applicationId(),
                 String.join(",", kafka.getBootstrapServers()), aggregation.stateDir(),
-                streamfold.topics().replicationFactor());
-        return new ManagedKafkaStreams(topology, properties, meterRegistry);
+                streamfold.topics().replicationFactor(), accounting);
+        return new ManagedKafkaStreams(aggregationTopology, properties, meterRegistry);
     }
 }

@@ -5,7 +5,9 @@ import static dev.streamfold.aggregation.category.EnrichedOrders.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.streamfold.aggregation.category.CategoryAggregationTopology;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.order.InvalidOrderException;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
@@ -22,12 +24,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -102,8 +107,8 @@ class AggregationServiceIT {
         // When they are published to orders.enriched, keyed by customer id
         Topic<String, EnrichedOrder> input = topics().ordersEnriched();
         try (KafkaProducer<String, EnrichedOrder> producer = producer(input.valueSerde().serializer())) {
-            sent.forEach(order -> producer.send(new ProducerRecord<>(input.name(), null,
-                    order.getEventTime().toEpochMilli(), Long.toString(order.getCustomerId()), order)));
+            // No record timestamp: it is the time of writing (the topic uses LogAppendTime); event time is in the payload.
+            sent.forEach(order -> producer.send(new ProducerRecord<>(input.name(), Long.toString(order.getCustomerId()), order)));
         }
 
         // Then the latest committed aggregate of each window is exact
@@ -112,38 +117,69 @@ class AggregationServiceIT {
                 new WindowKey(games, W1), window(games, W1, W2, 2, Map.of("USD", 4_999L, "EUR", 100L)),
                 new WindowKey(books, W2), window(books, W2, W3, 1, Map.of("EUR", 700L)));
         awaitLatestAggregates(Set.of(books, games), expected);
+        // And the re-delivery shows in the accounting counter
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+                .containsPattern("streamfold_records_total\\{[^}]*outcome=\"duplicate\"[^}]*stage=\"" + PREFIX + "orders.enriched\"[^}]*}"));
     }
 
     @Test
-    void shouldDeadLetterAnUnreadableOrderAndKeepAggregating() {
-        // Given a record that is not an Avro order, followed by a good order
+    void shouldDeadLetterUnreadableAndInvalidOrdersAndKeepAggregating() {
+        // Given a record that is not an Avro order, an order in a currency that does not exist, then a good order
         String toys = "toys-" + RUN;
         Topic<String, EnrichedOrder> input = topics().ordersEnriched();
         byte[] poison = "not an order".getBytes(StandardCharsets.UTF_8);
+        EnrichedOrder invalid = EnrichedOrder.newBuilder(order("e7-" + RUN, 9, toys, 42, "EUR", W2.plusSeconds(21)))
+                .setCurrency("eu1").build();
         try (KafkaProducer<String, byte[]> producer = producer(new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(input.name(), "9", poison));
         }
         try (KafkaProducer<String, EnrichedOrder> producer = producer(input.valueSerde().serializer())) {
-            EnrichedOrder good = order("e6-" + RUN, 9, toys, 42, "EUR", W2.plusSeconds(20));
-            producer.send(new ProducerRecord<>(input.name(), null,
-                    good.getEventTime().toEpochMilli(), "9", good));
+            producer.send(new ProducerRecord<>(input.name(), "9", invalid));
+            producer.send(new ProducerRecord<>(input.name(), "9", order("e6-" + RUN, 9, toys, 42, "EUR", W2.plusSeconds(20))));
         }
 
-        // Then the poison record is in orders.enriched.dlq with the dead-letter headers
+        // Then both are in orders.enriched.dlq with the dead-letter headers
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(input.deadLetterTopicName()));
             List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 consumer.poll(Duration.ofMillis(500)).forEach(deadLetters::add);
-                assertThat(deadLetters).hasSize(1);
+                assertThat(deadLetters).anyMatch(record -> Arrays.equals(record.value(), poison));
+                assertThat(deadLetters).anyMatch(record -> mentions(record, invalid.getEventId()));
             });
-            ConsumerRecord<byte[], byte[]> deadLetter = deadLetters.getFirst();
-            assertThat(deadLetter.value()).isEqualTo(poison);
-            assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(input.name());
-            assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.SERVICE)).isEqualTo(APPLICATION_ID);
+            ConsumerRecord<byte[], byte[]> unreadable = deadLetters.stream()
+                    .filter(record -> Arrays.equals(record.value(), poison)).findFirst().orElseThrow();
+            assertThat(DeadLetterHeaders.text(unreadable.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(input.name());
+            assertThat(DeadLetterHeaders.text(unreadable.headers(), DeadLetterHeaders.SERVICE)).isEqualTo(APPLICATION_ID);
+            ConsumerRecord<byte[], byte[]> rejected = deadLetters.stream()
+                    .filter(record -> mentions(record, invalid.getEventId())).findFirst().orElseThrow();
+            assertThat(input.valueSerde().deserializer().deserialize(input.name(), rejected.value())).isEqualTo(invalid);
+            assertThat(DeadLetterHeaders.text(rejected.headers(), DeadLetterHeaders.ERROR_CLASS))
+                    .isEqualTo(InvalidOrderException.class.getName());
+            assertThat(DeadLetterHeaders.text(rejected.headers(), DeadLetterHeaders.ERROR_MESSAGE)).contains("eu1");
         }
-        // And the good order behind it was counted
+        // And the good order behind them was counted, the invalid one was not
         awaitLatestAggregates(Set.of(toys), Map.of(new WindowKey(toys, W2), window(toys, W2, W3, 1, Map.of("EUR", 42L))));
+    }
+
+    @Test
+    void shouldCreateTheLateTopicAndADeadLetterTopicForEveryTopicItReadsAtStartUp() throws Exception {
+        // When the service has started
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                LocalStack.shared().endpoints().bootstrapServers()))) {
+            Set<String> names = admin.listTopics().names().get();
+
+            // Then orders.late exists, and so do the dead-letter topics of orders.enriched and of the repartition topic
+            assertThat(names).contains(
+                    topics().ordersLate().name(),
+                    topics().ordersEnriched().deadLetterTopicName(),
+                    CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID) + ".dlq");
+        }
+    }
+
+    private static boolean mentions(ConsumerRecord<byte[], byte[]> deadLetter, String eventId) {
+        String message = DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_MESSAGE);
+        return message != null && message.contains(eventId);
     }
 
     /** Reads aggregates.category as a read_committed consumer: only what the service's transactions committed. */

@@ -1,5 +1,7 @@
 package dev.streamfold.aggregation.category;
 
+import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.SerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
@@ -8,28 +10,54 @@ import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * {@code orders.enriched} → drop re-delivered event ids → re-key by product category → tumbling event-time
- * windows → order count and per-currency revenue → {@code aggregates.category}, keyed by (category, window start).
+ * {@code orders.enriched} → validate → per input partition: drop re-delivered event ids, send orders of windows
+ * already closed for that partition to {@code orders.late}, add the rest to a pending delta per (category, window)
+ * → flush deltas (wall clock) → repartition by category → sum deltas into window totals → {@code aggregates.category},
+ * keyed by (category, window start).
+ *
+ * <p>Event time is read from the payload ({@code event_time}); record timestamps are write times (the default
+ * timestamp extractor), so no record this topology writes ever carries business time. Lateness is judged on the input
+ * partition, before the repartition, against that partition's own event-time stream time.
  *
  * <p>Every update of a window is published (no suppression), so the query side is live; the output topic is
  * compacted, so a reader that wants one value per window keeps the latest per key.
  */
 public final class CategoryAggregationTopology {
 
+    /**
+     * Accounting stage of the deltas if no source topic is known; otherwise stages are named, like the dead-letter
+     * handlers name them, after the topic read: {@code orders.enriched} (received = forwarded + dead-lettered + late +
+     * duplicate) and the deltas' repartition topic (received = forwarded + dead-lettered).
+     */
+    static final String DELTAS_STAGE = "sum-category-windows";
+
+    static final String ORDERS_SOURCE = "orders-enriched-source";
+    static final String VALIDATE_ORDERS = "validate-orders";
+    static final String WINDOW_ORDERS = "window-orders";
+    static final String ROUTE = "route-windowing-output-";
+    static final String LATE_BRANCH = "late-order";
+    static final String DELTA_BRANCH = "delta";
+    static final String UNWRAP_LATE_ORDER = "unwrap-late-order";
+    static final String UNWRAP_WINDOW_DELTA = "unwrap-window-delta";
+    static final String ORDERS_LATE_SINK = "orders-late-sink";
+    /** Name of the repartition of deltas by category; the topic is {@link #deltasRepartitionTopic(String)}. */
+    public static final String DELTAS_REPARTITION = "category-window-deltas";
+    static final String SUM_CATEGORY_WINDOWS = "sum-category-windows";
+    static final String AGGREGATES_SINK = "aggregates-category-sink";
+
     static final String SEEN_EVENT_IDS_STORE = "seen-event-ids";
-    static final String CATEGORY_WINDOWS_STORE = "category-windows";
-    static final String ORDERS_BY_CATEGORY_REPARTITION = "orders-by-category";
+    static final String STREAM_TIME_STORE = "partition-stream-time";
+    static final String PENDING_DELTAS_STORE = "pending-window-deltas";
+    static final String WINDOW_TOTALS_STORE = "category-window-totals";
 
     /** Seen ids are points in time, not spans: the smallest window the store allows. */
     private static final Duration SEEN_AT_INSTANT = Duration.ofMillis(1);
@@ -38,37 +66,83 @@ public final class CategoryAggregationTopology {
     }
 
     /**
-     * @param topics        the input and output topics and their serdes
-     * @param internalSerdes serdes for the repartition topic and the window store's changelog; registry serdes in
-     *                      production so that the writer's schema id travels with every record and a rolling
-     *                      upgrade to an evolved schema can still read what the old version wrote
-     * @param windows       window size and grace
+     * The full name of the repartition topic that carries deltas by category; the processing exception handler sends
+     * the deltas the final stage fails on to its {@code .dlq}, which must therefore exist.
      */
-    public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows) {
+    public static String deltasRepartitionTopic(String applicationId) {
+        return applicationId + "-" + DELTAS_REPARTITION + "-repartition";
+    }
+
+    /** With pending deltas flushed every 100 ms of wall-clock time (the exactly-once commit interval). */
+    public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows, OrderRules rules,
+            RecordAccounting accounting) {
+        return build(topics, internalSerdes, windows, rules, accounting, WindowOrders.DEFAULT_FLUSH_INTERVAL);
+    }
+
+    /**
+     * @param topics         the input and output topics and their serdes
+     * @param internalSerdes serde of the window totals store's changelog; registry serdes in production so that the
+     *                       writer's schema id travels with every record and an evolved schema can still read it
+     * @param windows        window size, grace and retention of the totals
+     * @param rules          the order rule every input record must pass; its clock-skew bound also sizes the stores
+     *                       whose clock a future event time may push ahead
+     * @param accounting     where every record read ends up, by the topic it was read from
+     * @param flushInterval  how often (wall clock) pending deltas are forwarded; about the commit interval
+     */
+    public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows, OrderRules rules,
+            RecordAccounting accounting, Duration flushInterval) {
+        requireRetentionCoversClockSkew(windows, rules);
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
+        Topic<String, EnrichedOrder> late = topics.ordersLate();
         Topic<WindowKey, WindowAggregate> output = topics.categoryAggregates();
         StreamsBuilder builder = new StreamsBuilder();
 
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(SEEN_EVENT_IDS_STORE, windows.deduplicationRetention(), SEEN_AT_INSTANT, false),
+                Stores.persistentWindowStore(SEEN_EVENT_IDS_STORE, windows.deduplicationRetention(rules.maxEventTimeAhead()),
+                        SEEN_AT_INSTANT, false),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE),
+                Serdes.Integer(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_DELTAS_STORE),
+                new CategoryWindowSerde(), new WindowDeltaSerde()).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(WINDOW_TOTALS_STORE, windows.retention(), windows.size(), false),
+                Serdes.String(), internalSerdes.value(WINDOW_TOTALS_STORE, WindowAggregate.class)).withCachingEnabled());
 
-        builder.stream(input.name(), input.consumedAs("orders-enriched-source").withTimestampExtractor(new OrderEventTime()))
-                // processValues, not process: the key is untouched, and the DSL knows no repartition is implied.
-                .processValues(() -> new DeduplicateEvents(SEEN_EVENT_IDS_STORE, windows.deduplicationRetention()),
-                        Named.as("deduplicate-events"), SEEN_EVENT_IDS_STORE)
-                .selectKey((customerId, order) -> order.getProductCategory(), Named.as("key-by-category"))
-                .groupByKey(Grouped.with(ORDERS_BY_CATEGORY_REPARTITION, Serdes.String(),
-                        internalSerdes.value(ORDERS_BY_CATEGORY_REPARTITION, EnrichedOrder.class)))
-                .windowedBy(TimeWindows.ofSizeAndGrace(windows.size(), windows.grace()))
-                .aggregate(CategoryWindows::empty, CategoryWindows::add, Named.as("aggregate-category-windows"),
-                        Materialized.<String, WindowAggregate, WindowStore<Bytes, byte[]>>as(CATEGORY_WINDOWS_STORE)
+        KStream<String, WindowingOutput> windowed = builder.stream(input.name(), input.consumedAs(ORDERS_SOURCE))
+                // processValues: the key is untouched, so the DSL knows no repartition is implied.
+                .processValues(() -> new ValidateOrders(rules, accounting, input.name()), Named.as(VALIDATE_ORDERS))
+                .process(() -> new WindowOrders(windows, accounting, input.name(), flushInterval,
+                                SEEN_EVENT_IDS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE),
+                        Named.as(WINDOW_ORDERS), SEEN_EVENT_IDS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE);
+
+        windowed.split(Named.as(ROUTE))
+                .branch((key, value) -> value instanceof LateOrder, Branched.withConsumer(lateOrders -> lateOrders
+                        .mapValues(value -> ((LateOrder) value).order(), Named.as(UNWRAP_LATE_ORDER))
+                        .to(late.name(), late.producedAs(ORDERS_LATE_SINK)), LATE_BRANCH))
+                .defaultBranch(Branched.withConsumer(deltas -> deltas
+                        .mapValues(value -> (WindowDelta) value, Named.as(UNWRAP_WINDOW_DELTA))
+                        // Keyed by category: every delta of a category window meets the others in one task.
+                        .repartition(Repartitioned.<String, WindowDelta>as(DELTAS_REPARTITION)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(internalSerdes.value(CATEGORY_WINDOWS_STORE, WindowAggregate.class)))
-                .toStream(Named.as("category-window-updates"))
-                .map(CategoryWindows::published, Named.as("key-by-window"))
-                .to(output.name(), output.producedAs("aggregates-category-sink"));
+                                .withValueSerde(new WindowDeltaSerde()))
+                        .process(() -> new SumCategoryWindows(windows, accounting, DELTAS_STAGE, WINDOW_TOTALS_STORE),
+                                Named.as(SUM_CATEGORY_WINDOWS), WINDOW_TOTALS_STORE)
+                        .to(output.name(), output.producedAs(AGGREGATES_SINK)), DELTA_BRANCH));
 
         return builder.build();
+    }
+
+    /**
+     * An order up to the allowed clock skew in the future is valid and puts its window in the totals store, whose
+     * clock (newest window) it thereby moves ahead: the retention must cover that, or one such order would expire
+     * the totals of every current window.
+     */
+    private static void requireRetentionCoversClockSkew(WindowSettings windows, OrderRules rules) {
+        Duration needed = windows.size().plus(windows.grace()).plus(rules.maxEventTimeAhead());
+        if (windows.retention().compareTo(needed) < 0) {
+            throw new IllegalArgumentException("window retention " + windows.retention() + " must be at least window size"
+                    + " + grace + the allowed event-time skew (" + rules.maxEventTimeAhead() + "): " + needed);
+        }
     }
 }

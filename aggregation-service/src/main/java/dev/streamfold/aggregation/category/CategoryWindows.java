@@ -1,15 +1,11 @@
 package dev.streamfold.aggregation.category;
 
-import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.WindowAggregate;
-import dev.streamfold.schemas.WindowKey;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Windowed;
 
-/** How one order changes its category's window, and how a window is published. */
+/** How a delta changes its category's window total. */
 final class CategoryWindows {
 
     static final String DIMENSION = "category";
@@ -17,41 +13,28 @@ final class CategoryWindows {
     private CategoryWindows() {
     }
 
-    /**
-     * The aggregator never sees the window it works on, so bounds are left at the epoch in the store and filled
-     * in from the store's windowed key on the way out ({@link #published}).
-     */
-    static WindowAggregate empty() {
+    static WindowAggregate empty(String category, long windowStart, long windowEnd) {
         return WindowAggregate.newBuilder()
                 .setDimension(DIMENSION)
-                .setDimensionValue("")
-                .setWindowStart(Instant.EPOCH)
-                .setWindowEnd(Instant.EPOCH)
+                .setDimensionValue(category)
+                .setWindowStart(Instant.ofEpochMilli(windowStart))
+                .setWindowEnd(Instant.ofEpochMilli(windowEnd))
                 .setOrderCount(0L)
                 .setRevenueMinor(Map.of())
                 .build();
     }
 
-    /** Revenue is summed per currency: amounts in different currencies are never added together. */
-    static WindowAggregate add(String category, EnrichedOrder order, WindowAggregate window) {
-        Map<String, Long> revenue = new HashMap<>(window.getRevenueMinor());
-        // addExact: money that overflows must fail loudly (and be dead-lettered), never wrap around.
-        revenue.merge(order.getCurrency(), order.getAmountMinor(), Math::addExact);
-        return WindowAggregate.newBuilder(window)
-                .setDimensionValue(category)
-                .setOrderCount(window.getOrderCount() + 1)
+    /**
+     * Revenue is summed per currency: amounts in different currencies are never added together.
+     *
+     * @throws ArithmeticException if the count or the revenue of a currency overflows a long
+     */
+    static WindowAggregate add(WindowAggregate total, WindowDelta delta) {
+        Map<String, Long> revenue = new HashMap<>(total.getRevenueMinor());
+        delta.revenueMinor().forEach((currency, amount) -> revenue.merge(currency, amount, Math::addExact));
+        return WindowAggregate.newBuilder(total)
+                .setOrderCount(Math.addExact(total.getOrderCount(), delta.orderCount()))
                 .setRevenueMinor(revenue)
                 .build();
-    }
-
-    static KeyValue<WindowKey, WindowAggregate> published(Windowed<String> window, WindowAggregate aggregate) {
-        Instant start = window.window().startTime();
-        WindowKey key = new WindowKey(window.key(), start);
-        WindowAggregate value = WindowAggregate.newBuilder(aggregate)
-                .setDimensionValue(window.key())
-                .setWindowStart(start)
-                .setWindowEnd(window.window().endTime())
-                .build();
-        return KeyValue.pair(key, value);
     }
 }

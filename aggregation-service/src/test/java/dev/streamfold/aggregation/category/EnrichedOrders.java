@@ -16,7 +16,7 @@ public final class EnrichedOrders {
             Instant eventTime) {
         return EnrichedOrder.newBuilder()
                 .setEventId(eventId)
-                .setOrderId(Math.abs(eventId.hashCode()))
+                .setOrderId(Math.floorMod(eventId.hashCode(), 1_000_000_000) + 1L)
                 .setCustomerId(customerId)
                 .setProductId(7L)
                 .setQuantity(1)

@@ -1,9 +1,11 @@
 package dev.streamfold.ingest.capture;
 
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.ingest.mapping.ChangeEventMapper;
-import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -52,13 +54,15 @@ class CaptureConfiguration {
         return new CaptureHealthIndicator();
     }
 
+    /** Orders are judged by the shared rule (and the system clock) that judges directly published orders too. */
     @Bean
     ChangeCaptureEngine changeCaptureEngine(IngestProperties ingest, StreamfoldProperties streamfold, KafkaProperties kafka,
-            Topics topics, KafkaTemplate<byte[], byte[]> ingestKafkaTemplate, CaptureHealthIndicator health, MeterRegistry meters) {
+            Topics topics, OrderRules orderRules, RecordAccounting accounting, KafkaTemplate<byte[], byte[]> ingestKafkaTemplate,
+            CaptureHealthIndicator health) {
         Properties settings = DebeziumSettings.of(ingest, String.join(",", kafka.getBootstrapServers()),
                 ingest.offsetsTopic(streamfold.topics().prefix()), streamfold.topics().replicationFactor());
-        ChangeBatchPublisher publisher = new ChangeBatchPublisher(new ChangeEventMapper(topics), ingestKafkaTemplate,
-                new DeadLetterRecords(), new IngestMetrics(meters));
+        ChangeEventMapper mapper = new ChangeEventMapper(topics, orderRules, InstantSource.system());
+        ChangeBatchPublisher publisher = new ChangeBatchPublisher(mapper, ingestKafkaTemplate, new DeadLetterRecords(), accounting);
         return new ChangeCaptureEngine(settings, publisher, health);
     }
 }

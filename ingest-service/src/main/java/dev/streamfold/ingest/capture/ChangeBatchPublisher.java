@@ -1,5 +1,7 @@
 package dev.streamfold.ingest.capture;
 
+import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.deadletter.Faults;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.ingest.mapping.ChangeEventMapper;
 import dev.streamfold.ingest.mapping.MappedChange;
@@ -25,6 +27,10 @@ import org.springframework.kafka.support.SendResult;
  * Publishes each batch of change events and only then lets Debezium commit their source positions: the whole batch
  * is sent, flushed and acknowledged by Kafka first (at-least-once). A send that fails fails the batch, so the
  * engine stops without committing and a restart re-reads those changes.
+ *
+ * <p>Accounting: a stage is the topic a change is meant for. A change for a captured topic is {@code received} when it
+ * is mapped, then {@code forwarded} or {@code dead-lettered} once Kafka acknowledged what was written for it. Skipped
+ * changes (an update of an order row) are not records of the stage and are not counted.
  */
 final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
 
@@ -33,14 +39,14 @@ final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<Change
     private final ChangeEventMapper mapper;
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final DeadLetterRecords deadLetters;
-    private final IngestMetrics metrics;
+    private final RecordAccounting accounting;
 
     ChangeBatchPublisher(ChangeEventMapper mapper, KafkaTemplate<byte[], byte[]> kafka, DeadLetterRecords deadLetters,
-            IngestMetrics metrics) {
+            RecordAccounting accounting) {
         this.mapper = mapper;
         this.kafka = kafka;
         this.deadLetters = deadLetters;
-        this.metrics = metrics;
+        this.accounting = accounting;
     }
 
     @Override
@@ -56,11 +62,7 @@ final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<Change
         kafka.flush();
         for (PendingSend send : sends) {
             send.await();
-            if (send.deadLetter()) {
-                metrics.deadLettered(send.intendedTopic());
-            } else {
-                metrics.produced(send.intendedTopic());
-            }
+            send.account(accounting);
         }
         for (ChangeEvent<SourceRecord, SourceRecord> event : events) {
             committer.markProcessed(event);
@@ -75,31 +77,54 @@ final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<Change
 
     private void send(SourceRecord change, MappedChange mapped, List<PendingSend> sends) {
         switch (mapped) {
-            case Publish<?> publish -> sends.add(new PendingSend(publish.topic().name(), false, kafka.send(toProducerRecord(publish))));
+            case Publish<?> publish -> {
+                accounting.received(publish.topic().name());
+                sends.add(new PendingSend(publish.topic().name(), null, kafka.send(toProducerRecord(publish))));
+            }
             case Unmappable unmappable -> {
-                log.warn("Change of {} at LSN {} cannot be mapped, sending it to {}: {}", unmappable.topic().name(),
+                accounting.received(unmappable.topic().name());
+                log.warn("Change of {} at LSN {} cannot be published, sending it to {}: {}", unmappable.topic().name(),
                         unmappable.lsn(), unmappable.topic().deadLetterTopicName(), unmappable.error().getMessage());
-                sends.add(new PendingSend(unmappable.topic().name(), true, kafka.send(deadLetters.of(change, unmappable, Instant.now()))));
+                sends.add(new PendingSend(unmappable.topic().name(), Faults.reason(unmappable.error()),
+                        kafka.send(deadLetters.of(change, unmappable, Instant.now()))));
             }
             case Skip skip -> log.debug("Skipping change at {}: {}", change.sourceOffset(), skip.reason());
         }
     }
 
+    /**
+     * No partition (the key decides) and no timestamp: the record is stamped when it is written, never with business
+     * time, because the broker's retention counts from the record timestamp and a snapshot of years-old rows must not
+     * be deleted on arrival. Business time stays in the value.
+     */
     private static <V> ProducerRecord<byte[], byte[]> toProducerRecord(Publish<V> publish) {
         Topic<String, V> topic = publish.topic();
         byte[] key = topic.keySerde().serializer().serialize(topic.name(), publish.key());
         byte[] value = publish.value() == null ? null : topic.valueSerde().serializer().serialize(topic.name(), publish.value());
-        return new ProducerRecord<>(topic.name(), null, publish.timestamp().toEpochMilli(), key, value);
+        return new ProducerRecord<>(topic.name(), key, value);
     }
 
-    private record PendingSend(String intendedTopic, boolean deadLetter, CompletableFuture<SendResult<byte[], byte[]>> result) {
+    /**
+     * One record sent for a change of {@code stage}.
+     *
+     * @param deadLetterReason the reason tag when the record is a dead letter, {@code null} when it is the published record
+     */
+    private record PendingSend(String stage, String deadLetterReason, CompletableFuture<SendResult<byte[], byte[]>> result) {
 
         void await() throws InterruptedException {
             try {
                 result.get();
             } catch (ExecutionException e) {
-                throw new KafkaException("Kafka did not acknowledge a record for " + intendedTopic
-                        + (deadLetter ? " (dead letter)" : "") + "; the batch is not committed", e.getCause());
+                throw new KafkaException("Kafka did not acknowledge a record for " + stage
+                        + (deadLetterReason != null ? " (dead letter)" : "") + "; the batch is not committed", e.getCause());
+            }
+        }
+
+        void account(RecordAccounting accounting) {
+            if (deadLetterReason == null) {
+                accounting.forwarded(stage);
+            } else {
+                accounting.deadLettered(stage, deadLetterReason);
             }
         }
     }

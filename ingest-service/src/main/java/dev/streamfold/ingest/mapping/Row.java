@@ -33,7 +33,7 @@ final class Row {
     /**
      * TIMESTAMPTZ arrives as Debezium's {@code io.debezium.time.ZonedTimestamp}, an ISO-8601 string with offset and
      * up to microseconds. Avro's timestamp-millis keeps milliseconds, so we cut there: the value we publish is the
-     * value consumers read back, and it equals the record timestamp.
+     * value consumers read back (and the one the order rule judges).
      */
     Instant requiredInstant(String column) {
         String text = requiredString(column);

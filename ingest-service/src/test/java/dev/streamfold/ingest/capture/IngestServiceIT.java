@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.order.InvalidOrderException;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
+import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackExtension;
@@ -15,6 +18,7 @@ import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.Product;
 import dev.streamfold.schemas.db.ShopDatabase;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -24,13 +28,28 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
@@ -48,6 +67,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * snapshot, rows written while it runs through streaming. One database, slot, publication and topic prefix of its own.
  * The engine is shared by the tests, so each test works on customers of its own; the restart test runs last because
  * re-delivery after a restart is allowed (at-least-once) and would blur the exact assertions of the others.
+ *
+ * <p>The database already holds orders placed years ago when the service starts, and the {@code orders} topic is
+ * created by the test beforehand, so that the broker's retention (checked every 5 s by the local stack) would delete
+ * any record stamped with such a business time: see {@link #createOrdersTopicThatDeletesByRecordTime}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(LocalStackExtension.class)
@@ -57,13 +80,23 @@ class IngestServiceIT {
     private static final String RUN = "ingest_it_" + UUID.randomUUID().toString().substring(0, 8);
     private static final String PREFIX = RUN + ".";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    /** Before anything of this test was written: every record timestamp of the run lies between this and now. */
+    private static final Instant RUN_STARTED = Instant.now();
 
     private static final Instant T0 = Instant.parse("2024-05-01T10:00:00.123Z");
     private static final Instant T1 = Instant.parse("2024-05-01T11:00:00.456Z");
     private static final Instant T2 = Instant.parse("2024-05-01T12:00:00.789Z");
 
+    /** Customers of the shop's early years, each with two orders placed in one of 2016 to 2019. */
+    private static final List<Long> EARLY_CUSTOMERS = List.of(20L, 21L, 22L, 23L);
+    private static final Duration RETENTION = Duration.ofDays(7);
+    /** Small, so that the orders topic has closed segments for the retention check to judge. */
+    private static final Duration SEGMENT_ROLL = Duration.ofSeconds(1);
+    private static final Instant BUSINESS_TIME_YEARS_AGO = Instant.parse("2016-03-01T09:00:00Z");
+
     private static ShopDatabase shop;
     private static long snapshotOrderId;
+    private static final Set<Long> yearsOldOrderIds = new HashSet<>();
 
     @LocalServerPort
     private int port;
@@ -84,6 +117,8 @@ class IngestServiceIT {
         shop.insertProduct(100, "Kettle", "kitchen", 2_500, T0);
         shop.insertProduct(101, "Lamp", "living", 4_000, T0);
         snapshotOrderId = shop.insertOrder(1, 100, 2, 5_000, "EUR", T0.plusSeconds(10));
+        insertYearsOldOrders();
+        createOrdersTopicThatDeletesByRecordTime(stack.endpoints().bootstrapServers());
 
         registry.add("spring.kafka.bootstrap-servers", () -> stack.endpoints().bootstrapServers());
         registry.add("streamfold.registry.url", () -> stack.endpoints().registryUrl());
@@ -104,7 +139,7 @@ class IngestServiceIT {
 
     @Test
     @org.junit.jupiter.api.Order(1)
-    void shouldPublishSnapshotAndStreamedRowsAsAvroRecordsAtTheirBusinessTime() {
+    void shouldPublishSnapshotAndStreamedRowsAsAvroRecordsStampedWhenTheyWereWritten() {
         // Given the rows written before the start, and while it runs: new rows, an update, a delete, an order update
         shop.insertCustomer(3, "Linus", "linus@example.com", "FI", "bronze", T1);
         shop.insertProduct(102, "Desk", "office", 15_000, T1);
@@ -132,24 +167,24 @@ class IngestServiceIT {
                     seen -> seen.getOrDefault("2", List.of()).stream().anyMatch(r -> r.value().getOrderId() == fourthOrder));
         }
 
-        // Then customers: latest rows by customer id, timestamped with updated_at, the deleted one ending in a tombstone
-        assertThat(valuesAndTimestamps(customers.get("1"))).containsExactly(
-                Map.entry(new Customer(1L, "Ada", "ada@example.com", "DE", "gold", T0), T0.toEpochMilli()));
-        assertThat(valuesAndTimestamps(customers.get("2"))).containsExactly(
-                Map.entry(new Customer(2L, "Grace", "grace@example.com", "US", "silver", T0.plusSeconds(1)), T0.plusSeconds(1).toEpochMilli()),
-                Map.entry(new Customer(2L, "Grace", "grace@example.com", "US", "gold", T1.plusSeconds(1)), T1.plusSeconds(1).toEpochMilli()));
-        assertThat(valuesAndTimestamps(customers.get("3"))).containsExactly(
-                Map.entry(new Customer(3L, "Linus", "linus@example.com", "FI", "bronze", T1), T1.toEpochMilli()));
+        // Then customers: latest rows by customer id, business time in updated_at, the deleted one ending in a tombstone
+        assertThat(customers.get("1")).extracting(ConsumerRecord::value).containsExactly(
+                new Customer(1L, "Ada", "ada@example.com", "DE", "gold", T0));
+        assertThat(customers.get("2")).extracting(ConsumerRecord::value).containsExactly(
+                new Customer(2L, "Grace", "grace@example.com", "US", "silver", T0.plusSeconds(1)),
+                new Customer(2L, "Grace", "grace@example.com", "US", "gold", T1.plusSeconds(1)));
+        assertThat(customers.get("3")).extracting(ConsumerRecord::value).containsExactly(
+                new Customer(3L, "Linus", "linus@example.com", "FI", "bronze", T1));
         assertThat(customers.get("4")).extracting(ConsumerRecord::value).containsExactly(
                 new Customer(4L, "Temp", "temp@example.com", "NL", "bronze", T1.plusSeconds(2)), null);
 
         // And products by product id
-        assertThat(products).extracting(ConsumerRecord::key, ConsumerRecord::value, ConsumerRecord::timestamp).containsExactly(
-                tuple("100", new Product(100L, "Kettle", "kitchen", 2_500L, T0), T0.toEpochMilli()),
-                tuple("101", new Product(101L, "Lamp", "living", 4_000L, T0), T0.toEpochMilli()),
-                tuple("102", new Product(102L, "Desk", "office", 15_000L, T1), T1.toEpochMilli()));
+        assertThat(products).extracting(ConsumerRecord::key, ConsumerRecord::value).containsExactly(
+                tuple("100", new Product(100L, "Kettle", "kitchen", 2_500L, T0)),
+                tuple("101", new Product(101L, "Lamp", "living", 4_000L, T0)),
+                tuple("102", new Product(102L, "Desk", "office", 15_000L, T1)));
 
-        // And orders: only new rows (the status update is not an order), keyed by customer, at created_at, with LSN-based ids
+        // And orders: only new rows (the status update is not an order), keyed by customer, created_at as event time, LSN-based ids
         assertThat(orderViews(orders.get("1"))).containsExactly(
                 new OrderView(snapshotOrderId, 1, 100, 2, 5_000, "EUR", T0.plusSeconds(10)));
         assertThat(orderViews(orders.get("2"))).containsExactly(
@@ -162,11 +197,16 @@ class IngestServiceIT {
             assertThat(record.value().getStatus()).isEqualTo("PLACED");
             assertThat(record.value().getSource()).isEqualTo(OrderSource.DATABASE);
         });
+
+        // And every record is stamped with when it was written during this run, never with business time
+        assertWrittenDuringThisRun(customers.values().stream().flatMap(List::stream).toList());
+        assertWrittenDuringThisRun(products);
+        assertWrittenDuringThisRun(orders.values().stream().flatMap(List::stream).toList());
     }
 
     @Test
     @org.junit.jupiter.api.Order(2)
-    void shouldDeadLetterAnUnmappableOrderAndStillPublishTheNextOne() {
+    void shouldDeadLetterAnInvalidOrderWithTheSharedRulesMessageAndStillPublishTheNextOne() {
         // Given a customer and a product of this test
         shop.insertCustomer(10, "Edsger", "edsger@example.com", "NL", "gold", T2);
         shop.insertProduct(110, "Chair", "office", 9_000, T2);
@@ -175,7 +215,7 @@ class IngestServiceIT {
         long badOrder = shop.insertOrder(10, 110, 1, 9_000, "eu1", T2.plusSeconds(1));
         long goodOrder = shop.insertOrder(10, 110, 2, 18_000, "EUR", T2.plusSeconds(2));
 
-        // Then the bad one is in orders.dlq, as JSON, with the dead-letter headers
+        // Then the bad one is in orders.dlq, as JSON, with the dead-letter headers and the order rule's verdict
         Topics topics = freshTopics();
         try (var deadLetters = TopicReader.raw(bootstrapServers(), topics.orders().deadLetterTopicName());
              var orders = TopicReader.of(bootstrapServers(), topics.orders())) {
@@ -186,9 +226,11 @@ class IngestServiceIT {
             assertThat(header(deadLetter, DeadLetterHeaders.SERVICE)).isEqualTo("ingest-service");
             assertThat(header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(PREFIX + "orders");
             assertThat(header(deadLetter, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("-1");
-            assertThat(Long.parseLong(header(deadLetter, DeadLetterHeaders.SOURCE_OFFSET))).as("LSN of the change").isPositive();
-            assertThat(header(deadLetter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("dev.streamfold.ingest.mapping.UnmappableChangeException");
-            assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).contains("currency", "eu1");
+            long lsn = Long.parseLong(header(deadLetter, DeadLetterHeaders.SOURCE_OFFSET));
+            assertThat(lsn).as("LSN of the change").isPositive();
+            assertThat(header(deadLetter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo(InvalidOrderException.class.getName());
+            assertThat(header(deadLetter, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo("Order " + badOrder + " (event pg:" + lsn + ":"
+                    + badOrder + ") is invalid: currency 'eu1' is not an ISO 4217 code");
 
             // And the good one that followed is published, the bad one is not
             List<ConsumerRecord<String, Order>> ofCustomer = await().atMost(TIMEOUT).until(
@@ -197,14 +239,58 @@ class IngestServiceIT {
             assertThat(orderViews(ofCustomer)).containsExactly(
                     new OrderView(goodOrder, 10, 110, 2, 18_000, "EUR", T2.plusSeconds(2)));
         }
-        assertThat(meters.get(IngestMetrics.DEAD_LETTERED).tag("topic", PREFIX + "orders").counter().count()).isGreaterThanOrEqualTo(1);
+
+        // And the dead letter is counted for the orders stage, with its reason, also on the Prometheus endpoint
+        // (counted once Kafka acknowledged it, which may be just after a consumer could read it)
+        await().atMost(TIMEOUT).until(this::invalidOrdersDeadLettered, count -> count == 1.0);
+        assertThat(prometheusLines()).anySatisfy(line -> assertThat(line).startsWith("streamfold_records_total{")
+                .contains("service=\"ingest-service\"", "stage=\"" + PREFIX + "orders\"", "outcome=\"dead-lettered\"",
+                        "reason=\"invalid-order\"")
+                .endsWith(" 1.0"));
         assertThat(healthy()).isTrue();
     }
 
     @Test
     @org.junit.jupiter.api.Order(3)
+    void shouldKeepYearsOldOrdersThroughTheBrokersRetentionCheck() throws Exception {
+        // Given the orders placed years before ingest started, published by its snapshot to an orders topic whose
+        // retention deletes records stamped more than 7 days ago
+        Set<Long> snapshotOrders = snapshotOrderIds();
+        try (var orders = TopicReader.of(bootstrapServers(), freshTopics().orders())) {
+            await().atMost(TIMEOUT).until(orders::poll, seen -> orderIds(seen).containsAll(snapshotOrders));
+        }
+
+        try (Admin admin = admin()) {
+            // When the broker's retention check has run twice since
+            awaitTwoRetentionChecks(admin);
+
+            // Then no partition of orders lost a record
+            Topic<String, Order> ordersTopic = freshTopics().orders();
+            assertThat(earliestOffsets(admin, ordersTopic.name(), ordersTopic.partitions()))
+                    .hasSize(ordersTopic.partitions()).allSatisfy((partition, earliest) -> assertThat(earliest).as("earliest offset of %s", partition).isZero());
+        }
+
+        // And every snapshot order is still readable, once, with its event time years ago and stamped when it was written
+        List<ConsumerRecord<String, Order>> snapshot;
+        try (var orders = TopicReader.of(bootstrapServers(), freshTopics().orders())) {
+            snapshot = orders.readToEnd(TIMEOUT).stream().filter(r -> snapshotOrders.contains(r.value().getOrderId())).toList();
+        }
+        assertThat(snapshot).extracting(r -> r.value().getOrderId()).containsExactlyInAnyOrderElementsOf(snapshotOrders);
+        assertThat(snapshot).filteredOn(r -> yearsOldOrderIds.contains(r.value().getOrderId()))
+                .allSatisfy(r -> assertThat(r.value().getEventTime()).isBefore(Instant.parse("2020-01-01T00:00:00Z")));
+        assertWrittenDuringThisRun(snapshot);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(4)
     void shouldResumeFromTheKafkaOffsetsAfterARestartWithoutSnapshottingAgain() {
-        // Given the engine is stopped, and an order is placed meanwhile
+        // Given the event id each snapshot order was published with
+        Set<Long> snapshotOrders = snapshotOrderIds();
+        Map<Long, Set<String>> before;
+        try (var orders = TopicReader.of(bootstrapServers(), freshTopics().orders())) {
+            before = eventIdsByOrder(await().atMost(TIMEOUT).until(orders::poll, seen -> orderIds(seen).containsAll(snapshotOrders)));
+        }
+        // And the engine is stopped, and an order is placed meanwhile
         engine.stop();
         await().atMost(TIMEOUT).until(() -> !healthy());
         long missedOrder = shop.insertOrder(1, 101, 1, 4_000, "EUR", T2.plusSeconds(30));
@@ -212,15 +298,96 @@ class IngestServiceIT {
         // When it starts again
         engine.start();
 
-        // Then it catches up from where it stopped: the order arrives, and no row got a second event id from a new snapshot
+        // Then it catches up from where it stopped: the missed order arrives, and no snapshot order got a second
+        // event id from a new snapshot (which would have been written before the missed order, so read to the end)
+        Map<Long, Set<String>> after;
         try (var orders = TopicReader.of(bootstrapServers(), freshTopics().orders())) {
-            List<ConsumerRecord<String, Order>> all = await().atMost(TIMEOUT).until(orders::poll,
-                    seen -> seen.stream().anyMatch(r -> r.value().getOrderId() == missedOrder));
-            Map<Long, Set<String>> eventIdsByOrder = all.stream().collect(Collectors.groupingBy(
-                    r -> r.value().getOrderId(), Collectors.mapping(r -> r.value().getEventId(), Collectors.toSet())));
-            assertThat(eventIdsByOrder).containsKey(snapshotOrderId).allSatisfy((order, eventIds) -> assertThat(eventIds).hasSize(1));
+            await().atMost(TIMEOUT).until(orders::poll, seen -> orderIds(seen).contains(missedOrder));
+            after = eventIdsByOrder(orders.readToEnd(TIMEOUT));
+        }
+        assertThat(after.get(missedOrder)).hasSize(1);
+        for (long order : snapshotOrders) {
+            assertThat(after.get(order)).as("event ids of snapshot order %d", order).isEqualTo(before.get(order)).hasSize(1);
         }
         await().atMost(TIMEOUT).until(this::healthy);
+    }
+
+    /** Orders of 2016 to 2019; product 100 is in the snapshot already. */
+    private static void insertYearsOldOrders() {
+        for (int i = 0; i < EARLY_CUSTOMERS.size(); i++) {
+            long customer = EARLY_CUSTOMERS.get(i);
+            int year = 2016 + i;
+            shop.insertCustomer(customer, "Early " + customer, "early" + customer + "@example.com", "GB", "bronze",
+                    Instant.parse(year + "-01-10T08:00:00Z"));
+            yearsOldOrderIds.add(shop.insertOrder(customer, 100, 1, 2_500, "GBP", Instant.parse(year + "-03-01T09:00:00Z")));
+            yearsOldOrderIds.add(shop.insertOrder(customer, 100, 2, 5_000, "GBP", Instant.parse(year + "-11-15T17:30:00Z")));
+        }
+    }
+
+    /**
+     * Creates the test's {@code orders} topic before the service starts (the service keeps an existing topic as it
+     * is): its partitions and cleanup policy, but small segments, 7 days' retention and {@code CreateTime}, so the
+     * record timestamps are those ingest produced; the production topic's {@code LogAppendTime} would hide a producer
+     * that still stamped business time.
+     */
+    private static void createOrdersTopicThatDeletesByRecordTime(String bootstrapServers) {
+        Topic<String, Order> orders = freshTopics().orders();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(List.of(deletingByRecordTime(orders.newTopic((short) 1)))).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create " + orders.name(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static NewTopic deletingByRecordTime(NewTopic topic) {
+        Map<String, String> configs = new HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(RETENTION.toMillis()));
+        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(SEGMENT_ROLL.toMillis()));
+        return topic.configs(configs);
+    }
+
+    /**
+     * Observes the broker's retention check: a probe topic configured like {@code orders} receives one record stamped
+     * years ago (as ingest used to stamp snapshot orders), and the check deletes it; twice, so two checks have run
+     * since the snapshot was in {@code orders}.
+     */
+    private static void awaitTwoRetentionChecks(Admin admin) throws Exception {
+        String probe = PREFIX + "retention-probe";
+        admin.createTopics(List.of(deletingByRecordTime(new NewTopic(probe, 1, (short) 1)))).all().get();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long deletedRecords = 1; deletedRecords <= 2; deletedRecords++) {
+                producer.send(new ProducerRecord<>(probe, 0, BUSINESS_TIME_YEARS_AGO.toEpochMilli(), null,
+                        "stamped with business time".getBytes(UTF_8))).get();
+                long expected = deletedRecords;
+                await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                        .until(() -> earliestOffsets(admin, probe, 1).get(0), earliest -> earliest >= expected);
+            }
+        }
+    }
+
+    /** Partition → log start offset, the first offset still readable. */
+    private static Map<Integer, Long> earliestOffsets(Admin admin, String topic, int partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = IntStream.range(0, partitions).boxed()
+                .collect(Collectors.toMap(partition -> new TopicPartition(topic, partition), partition -> OffsetSpec.earliest()));
+        Map<Integer, Long> earliest = new LinkedHashMap<>();
+        admin.listOffsets(request).all().get().forEach((partition, info) -> earliest.put(partition.partition(), info.offset()));
+        return earliest;
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    private static Set<Long> snapshotOrderIds() {
+        Set<Long> ids = new HashSet<>(yearsOldOrderIds);
+        ids.add(snapshotOrderId);
+        return Set.copyOf(ids);
     }
 
     /** The assertions read with descriptors of their own, since a reader closes the serdes it was given. */
@@ -233,17 +400,35 @@ class IngestServiceIT {
     }
 
     private boolean healthy() {
+        HttpResponse<String> response = get("/actuator/health");
+        // 503 while any component is DOWN, 200 once the capture (and everything else) is UP.
+        return response != null && response.statusCode() == 200 && response.body().contains("\"status\":\"UP\"");
+    }
+
+    /** 0 until the first one is counted (the counter is registered then). */
+    private double invalidOrdersDeadLettered() {
+        Counter counter = meters.find(RecordAccounting.METER).tag("service", "ingest-service").tag("stage", PREFIX + "orders")
+                .tag("outcome", "dead-lettered").tag("reason", "invalid-order").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private List<String> prometheusLines() {
+        HttpResponse<String> response = get("/actuator/prometheus");
+        assertThat(response).isNotNull();
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().lines().toList();
+    }
+
+    /** {@code null} when the service does not answer. */
+    private HttpResponse<String> get(String path) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            // 503 while any component is DOWN, 200 once the capture (and everything else) is UP.
-            return response.statusCode() == 200 && response.body().contains("\"status\":\"UP\"");
         } catch (IOException e) {
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         }
     }
 
@@ -251,23 +436,35 @@ class IngestServiceIT {
         return records.stream().filter(r -> keys.contains(r.key())).collect(Collectors.groupingBy(ConsumerRecord::key));
     }
 
-    private static <V> List<Map.Entry<V, Long>> valuesAndTimestamps(Collection<ConsumerRecord<String, V>> records) {
-        return records.stream().map(r -> Map.entry(r.value(), r.timestamp())).toList();
+    private static Set<Long> orderIds(List<ConsumerRecord<String, Order>> records) {
+        return records.stream().map(r -> r.value().getOrderId()).collect(Collectors.toSet());
     }
 
-    /** An order record without its LSN-based event id (checked separately), with the record's key and timestamp. */
+    private static Map<Long, Set<String>> eventIdsByOrder(List<ConsumerRecord<String, Order>> records) {
+        return records.stream().collect(Collectors.groupingBy(r -> r.value().getOrderId(),
+                Collectors.mapping(r -> r.value().getEventId(), Collectors.toSet())));
+    }
+
+    /** Record time is when the record was written, here: during this run, years after some of the business times. */
+    private static void assertWrittenDuringThisRun(Collection<? extends ConsumerRecord<?, ?>> records) {
+        long now = Instant.now().toEpochMilli();
+        assertThat(records).isNotEmpty().allSatisfy(record -> assertThat(record.timestamp())
+                .as("timestamp of %s", record).isBetween(RUN_STARTED.toEpochMilli(), now));
+    }
+
+    /** An order record without its LSN-based event id (checked separately), with the record's key. */
     private record OrderView(long orderId, long customerId, long productId, int quantity, long amountMinor, String currency,
-            Instant eventTime, String key, long timestamp) {
+            Instant eventTime, String key) {
 
         OrderView(long orderId, long customerId, long productId, int quantity, long amountMinor, String currency, Instant eventTime) {
-            this(orderId, customerId, productId, quantity, amountMinor, currency, eventTime, Long.toString(customerId), eventTime.toEpochMilli());
+            this(orderId, customerId, productId, quantity, amountMinor, currency, eventTime, Long.toString(customerId));
         }
     }
 
     private static List<OrderView> orderViews(List<ConsumerRecord<String, Order>> records) {
         return records.stream().map(r -> new OrderView(r.value().getOrderId(), r.value().getCustomerId(), r.value().getProductId(),
                 r.value().getQuantity(), r.value().getAmountMinor(), r.value().getCurrency(), r.value().getEventTime(),
-                r.key(), r.timestamp())).toList();
+                r.key())).toList();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

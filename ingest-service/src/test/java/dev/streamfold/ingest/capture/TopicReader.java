@@ -1,5 +1,7 @@
 package dev.streamfold.ingest.capture;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.streamfold.common.topic.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +18,12 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class TopicReader<K, V> implements AutoCloseable {
 
     private final KafkaConsumer<K, V> consumer;
+    private final List<TopicPartition> partitions;
     private final List<ConsumerRecord<K, V>> seen = new ArrayList<>();
 
     private TopicReader(String bootstrapServers, String topic, Deserializer<K> keys, Deserializer<V> values) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), keys, values);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        partitions = consumer.partitionsFor(topic).stream()
                 .map(info -> new TopicPartition(topic, info.partition()))
                 .toList();
         consumer.assign(partitions);
@@ -40,6 +43,13 @@ final class TopicReader<K, V> implements AutoCloseable {
     List<ConsumerRecord<K, V>> poll() {
         consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
         return List.copyOf(seen);
+    }
+
+    /** Everything from the beginning up to the end every partition had when called. */
+    List<ConsumerRecord<K, V>> readToEnd(Duration timeout) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        return await().atMost(timeout).until(this::poll,
+                ignored -> end.entrySet().stream().allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue()));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.streamfold.ingest.mapping;
 
-import static dev.streamfold.ingest.mapping.DebeziumChanges.COMMIT_TS_MS;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.CUSTOMER_ROW;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.change;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.customer;
@@ -8,8 +7,11 @@ import static dev.streamfold.ingest.mapping.DebeziumChanges.keyOnly;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.order;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.product;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
+import dev.streamfold.common.order.InvalidOrderException;
+import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.ingest.mapping.MappedChange.Publish;
@@ -19,18 +21,25 @@ import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.Product;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ChangeEventMapperTest {
 
     private static final long LSN = 24_023_128L;
+    /** The mapper's clock: orders of these tests were placed shortly before. */
+    private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
 
     private final Topics topics = new Topics(AvroBinarySerde.factory(), "test.");
-    private final ChangeEventMapper mapper = new ChangeEventMapper(topics);
+    private final OrderRules rules = OrderRules.defaults();
+    private final ChangeEventMapper mapper = new ChangeEventMapper(topics, rules, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
-    void shouldPublishAnInsertedCustomerAsItsLatestRowAtItsUpdateTime() {
+    void shouldPublishAnInsertedCustomerAsItsLatestRow() {
         // Given an insert into customers
         var insert = change("customers", "c", null,
                 customer(7, "Ada", "ada@example.com", "DE", "gold", "2024-05-01T10:15:30.123456Z"), LSN);
@@ -38,10 +47,10 @@ class ChangeEventMapperTest {
         // When mapped
         MappedChange mapped = mapper.map(insert);
 
-        // Then it is the row, keyed by customer id, timestamped with updated_at (cut to Avro's milliseconds)
+        // Then it is the row, keyed by customer id, with updated_at cut to Avro's milliseconds
         Instant updatedAt = Instant.parse("2024-05-01T10:15:30.123Z");
         assertThat(mapped).isEqualTo(new Publish<>(topics.customers(), "7",
-                new Customer(7L, "Ada", "ada@example.com", "DE", "gold", updatedAt), updatedAt));
+                new Customer(7L, "Ada", "ada@example.com", "DE", "gold", updatedAt)));
     }
 
     @Test
@@ -54,10 +63,10 @@ class ChangeEventMapperTest {
         // When mapped
         MappedChange mapped = mapper.map(update);
 
-        // Then the new row replaces the old one, at its update time
+        // Then the new row replaces the old one, its update time in UTC
         Instant updatedAt = Instant.parse("2024-05-01T10:30:00Z");
         assertThat(mapped).isEqualTo(new Publish<>(topics.products(), "100",
-                new Product(100L, "Kettle", "kitchen", 2_750L, updatedAt), updatedAt));
+                new Product(100L, "Kettle", "kitchen", 2_750L, updatedAt)));
     }
 
     @Test
@@ -68,8 +77,8 @@ class ChangeEventMapperTest {
         // When mapped
         MappedChange mapped = mapper.map(delete);
 
-        // Then it is a tombstone for the customer's key, at the commit time of the delete
-        assertThat(mapped).isEqualTo(new Publish<>(topics.customers(), "7", null, Instant.ofEpochMilli(COMMIT_TS_MS)));
+        // Then it is a tombstone for the customer's key
+        assertThat(mapped).isEqualTo(new Publish<>(topics.customers(), "7", null));
     }
 
     @Test
@@ -80,10 +89,23 @@ class ChangeEventMapperTest {
         // When mapped
         MappedChange mapped = mapper.map(read);
 
-        // Then it is a database order event keyed by customer, at its creation time
+        // Then it is a database order event keyed by customer, its creation time as event time
         Instant createdAt = Instant.parse("2024-05-01T10:15:30.999Z");
         Order expected = new Order("pg:24023128:42", 42L, 7L, 100L, 2, 5_000L, "EUR", "PLACED", createdAt, OrderSource.DATABASE);
-        assertThat(mapped).isEqualTo(new Publish<>(topics.orders(), "7", expected, createdAt));
+        assertThat(mapped).isEqualTo(new Publish<>(topics.orders(), "7", expected));
+    }
+
+    @Test
+    void shouldPublishAnOrderPlacedYearsBeforeTheCaptureStarted() {
+        // Given a snapshot of a database that has held orders for years
+        var read = change("orders", "r", null, order(3, 7, 100, 1, 1_200, "EUR", "PLACED", "2016-03-01T09:00:00Z"), LSN);
+
+        // When mapped
+        MappedChange mapped = mapper.map(read);
+
+        // Then the old order is published like any other, its age only in its event time
+        assertThat(mapped).asInstanceOf(type(Publish.class))
+                .satisfies(publish -> assertThat(((Order) publish.value()).getEventTime()).isEqualTo(Instant.parse("2016-03-01T09:00:00Z")));
     }
 
     @Test
@@ -117,19 +139,49 @@ class ChangeEventMapperTest {
         assertThat(mapper.map(DebeziumChanges.debeziumTombstone("customers", 7))).isInstanceOf(Skip.class);
     }
 
-    @Test
-    void shouldReportAnOrderWithAnInvalidCurrencyAsUnmappableForTheOrdersTopic() {
-        // Given an order whose currency is not an ISO 4217 code
-        var insert = change("orders", "c", null, order(44, 7, 100, 1, 2_500, "eu1", "PLACED", "2024-05-01T10:16:00Z"), LSN);
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            zero quantity                 |  0 |  2500 | EUR | 2024-05-01T10:16:00Z | quantity must be positive, was 0
+            negative quantity             | -2 |  2500 | EUR | 2024-05-01T10:16:00Z | quantity must be positive, was -2
+            negative amount               |  1 | -2500 | EUR | 2024-05-01T10:16:00Z | amount_minor must not be negative, was -2500
+            lower-case currency           |  1 |  2500 | eur | 2024-05-01T10:16:00Z | currency 'eur' is not an ISO 4217 code
+            currency that is no ISO code  |  1 |  2500 | EU1 | 2024-05-01T10:16:00Z | currency 'EU1' is not an ISO 4217 code
+            event time two hours ahead    |  1 |  2500 | EUR | 2024-05-01T14:00:00Z | event_time 2024-05-01T14:00:00Z is more than PT1H in the future
+            event time before the earliest|  1 |  2500 | EUR | 1999-12-31T23:59:59Z | event_time 1999-12-31T23:59:59Z is before the earliest accepted
+            """)
+    void shouldRejectAnInvalidOrderWithTheSharedRulesMessage(String kind, int quantity, long amount, String currency,
+            String createdAt, String violation) {
+        // Given a new order row that breaks the order rule (the database's constraints may or may not allow it)
+        var insert = change("orders", "c", null, order(44, 7, 100, quantity, amount, currency, "PLACED", createdAt), LSN);
 
         // When mapped
         MappedChange mapped = mapper.map(insert);
 
-        // Then it is unmappable, meant for orders, with its LSN and the reason
+        // Then it is unmappable, meant for orders (so it goes to orders.dlq), with its LSN and the violation named
         assertThat(mapped).asInstanceOf(type(Unmappable.class)).satisfies(unmappable -> {
             assertThat(unmappable.topic()).isEqualTo(topics.orders());
             assertThat(unmappable.lsn()).isEqualTo(LSN);
-            assertThat(unmappable.error()).hasMessageContaining("currency").hasMessageContaining("eu1");
+            assertThat(unmappable.error()).isInstanceOf(InvalidOrderException.class)
+                    .hasMessageStartingWith("Order 44 (event pg:" + LSN + ":44) is invalid: ")
+                    .hasMessageContaining(violation);
+        });
+    }
+
+    @Test
+    void shouldRejectExactlyWhatTheSharedRuleRejectsInADirectlyPublishedOrder() {
+        // Given an order row that breaks two rules, and the same order (same ids) as an application would publish it
+        var insert = change("orders", "c", null, order(45, 7, 100, 0, 2_500, "eu1", "PLACED", "2024-05-01T10:16:00Z"), LSN);
+        Order published = new Order("pg:" + LSN + ":45", 45L, 7L, 100L, 0, 2_500L, "eu1", "PLACED",
+                Instant.parse("2024-05-01T10:16:00Z"), OrderSource.DIRECT);
+
+        // When the row is mapped
+        MappedChange mapped = mapper.map(insert);
+
+        // Then both violations are named, in the very words the rule uses for the published order
+        assertThat(mapped).asInstanceOf(type(Unmappable.class)).satisfies(unmappable -> {
+            assertThat(unmappable.error()).hasMessageContaining("quantity").hasMessageContaining("currency 'eu1'");
+            assertThatThrownBy(() -> rules.requireValid(published, NOW))
+                    .isInstanceOf(InvalidOrderException.class).hasMessage(unmappable.error().getMessage());
         });
     }
 

@@ -1,0 +1,41 @@
+package dev.streamfold.aggregation.category;
+
+import dev.streamfold.schemas.EnrichedOrder;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What the orders one input partition accepted for one category window since its last flush add to that window:
+ * number of orders and revenue per currency (minor units). The category is the record key.
+ *
+ * <p>Sums use {@link Math#addExact}: money that overflows a long fails loudly (and is dead-lettered), it never wraps.
+ *
+ * @param windowStart  start (inclusive) of the window, epoch millis
+ * @param orderCount   orders added
+ * @param revenueMinor ISO 4217 code → sum of {@code amount_minor}; currencies are never added together
+ */
+record WindowDelta(long windowStart, long orderCount, Map<String, Long> revenueMinor) implements WindowingOutput {
+
+    WindowDelta {
+        Objects.requireNonNull(revenueMinor, "revenueMinor");
+        // Immutable; the serde writes currencies sorted, so equal deltas serialize to equal bytes.
+        revenueMinor = Map.copyOf(revenueMinor);
+    }
+
+    static WindowDelta empty(long windowStart) {
+        return new WindowDelta(windowStart, 0, Map.of());
+    }
+
+    /** @throws ArithmeticException if the count or the revenue of the order's currency overflows a long */
+    WindowDelta plus(EnrichedOrder order) {
+        Map<String, Long> revenue = new TreeMap<>(revenueMinor);
+        revenue.merge(order.getCurrency(), order.getAmountMinor(), Math::addExact);
+        return new WindowDelta(windowStart, Math.addExact(orderCount, 1), revenue);
+    }
+
+    /** Revenue in a stable order, for serialization. */
+    Map<String, Long> sortedRevenue() {
+        return new TreeMap<>(revenueMinor);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.streamfold.aggregation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+class AggregationPropertiesTest {
+
+    private final ApplicationContextRunner context = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(PropertiesOnly.class)
+            .withPropertyValues("aggregation.application-id=test", "aggregation.state-dir=/tmp/test",
+                    "aggregation.window-size=PT1M", "aggregation.grace=PT1M");
+
+    @Test
+    void shouldBindTheWindowRetention() {
+        // Given a retention in ISO-8601
+        // When the properties are bound
+        // Then the window settings carry it
+        context.withPropertyValues("aggregation.window-retention=P2D").run(started -> {
+            assertThat(started).hasNotFailed();
+            assertThat(started.getBean(AggregationProperties.class).windows().retention()).isEqualTo(Duration.ofDays(2));
+        });
+    }
+
+    @Test
+    void shouldRefuseARetentionShorterThanWindowSizePlusGrace() {
+        // Given a retention of one minute for one-minute windows with one minute of grace
+        // When the properties are bound
+        // Then start-up fails, naming the rule
+        context.withPropertyValues("aggregation.window-retention=PT1M").run(started -> {
+            assertThat(started).hasFailed();
+            assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("window-retention");
+        });
+    }
+
+    @Test
+    void shouldRefuseAMissingRetention() {
+        // Given no retention at all (application.yml gives P1D)
+        // When the properties are bound
+        // Then start-up fails
+        context.run(started -> assertThat(started).hasFailed());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(AggregationProperties.class)
+    static class PropertiesOnly {
+    }
+}
