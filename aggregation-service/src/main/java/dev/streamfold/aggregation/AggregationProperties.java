@@ -14,8 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * @param stateDir        where RocksDB keeps the deduplication, stream-time, pending-delta and window stores
  * @param windowSize      length of the tumbling event-time windows
  * @param grace           how long after a window ends a late order is still counted in it
- * @param windowRetention how long the total of a window is kept (in event time, behind the newest window): an input
- *                        partition lagging further behind than this cannot add to its windows any more
+ * @param windowRetention how long the total of a window is kept (in event time) after the slowest input partition
+ *                        has passed it; only state size depends on it, not correctness
  */
 @Validated
 @ConfigurationProperties("aggregation")

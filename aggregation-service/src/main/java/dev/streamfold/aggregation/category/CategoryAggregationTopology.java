@@ -58,6 +58,8 @@ public final class CategoryAggregationTopology {
     static final String STREAM_TIME_STORE = "partition-stream-time";
     static final String PENDING_DELTAS_STORE = "pending-window-deltas";
     static final String WINDOW_TOTALS_STORE = "category-window-totals";
+    /** Per input partition, the stream time it last reported with a delta: the final stage's watermark. */
+    static final String SOURCE_STREAM_TIMES_STORE = "input-partition-stream-times";
 
     /** Seen ids are points in time, not spans: the smallest window the store allows. */
     private static final Duration SEEN_AT_INSTANT = Duration.ofMillis(1);
@@ -91,7 +93,6 @@ public final class CategoryAggregationTopology {
      */
     public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows, OrderRules rules,
             RecordAccounting accounting, Duration flushInterval) {
-        requireRetentionCoversClockSkew(windows, rules);
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
         Topic<String, EnrichedOrder> late = topics.ordersLate();
         Topic<WindowKey, WindowAggregate> output = topics.categoryAggregates();
@@ -105,9 +106,10 @@ public final class CategoryAggregationTopology {
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_DELTAS_STORE),
                 new CategoryWindowSerde(), new WindowDeltaSerde()).withCachingEnabled());
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(WINDOW_TOTALS_STORE, windows.retention(), windows.size(), false),
-                Serdes.String(), internalSerdes.value(WINDOW_TOTALS_STORE, WindowAggregate.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_TOTALS_STORE),
+                new CategoryWindowSerde(), internalSerdes.value(WINDOW_TOTALS_STORE, WindowAggregate.class)).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STREAM_TIMES_STORE),
+                Serdes.Integer(), Serdes.Long()).withCachingEnabled());
 
         KStream<String, WindowingOutput> windowed = builder.stream(input.name(), input.consumedAs(ORDERS_SOURCE))
                 // processValues: the key is untouched, so the DSL knows no repartition is implied.
@@ -126,23 +128,11 @@ public final class CategoryAggregationTopology {
                         .repartition(Repartitioned.<String, WindowDelta>as(DELTAS_REPARTITION)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(new WindowDeltaSerde()))
-                        .process(() -> new SumCategoryWindows(windows, accounting, DELTAS_STAGE, WINDOW_TOTALS_STORE),
-                                Named.as(SUM_CATEGORY_WINDOWS), WINDOW_TOTALS_STORE)
+                        .process(() -> new SumCategoryWindows(windows, accounting, DELTAS_STAGE, WINDOW_TOTALS_STORE,
+                                        SOURCE_STREAM_TIMES_STORE, input.partitions()),
+                                Named.as(SUM_CATEGORY_WINDOWS), WINDOW_TOTALS_STORE, SOURCE_STREAM_TIMES_STORE)
                         .to(output.name(), output.producedAs(AGGREGATES_SINK)), DELTA_BRANCH));
 
         return builder.build();
-    }
-
-    /**
-     * An order up to the allowed clock skew in the future is valid and puts its window in the totals store, whose
-     * clock (newest window) it thereby moves ahead: the retention must cover that, or one such order would expire
-     * the totals of every current window.
-     */
-    private static void requireRetentionCoversClockSkew(WindowSettings windows, OrderRules rules) {
-        Duration needed = windows.size().plus(windows.grace()).plus(rules.maxEventTimeAhead());
-        if (windows.retention().compareTo(needed) < 0) {
-            throw new IllegalArgumentException("window retention " + windows.retention() + " must be at least window size"
-                    + " + grace + the allowed event-time skew (" + rules.maxEventTimeAhead() + "): " + needed);
-        }
     }
 }

@@ -11,8 +11,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Keys of the {@code pending-window-deltas} store (and its changelog): version byte (1), window start (long, epoch
- * millis), category (int length + UTF-8 bytes). Hand-written for the same reasons as {@link WindowDeltaSerde}.
+ * Keys of the {@code pending-window-deltas} and {@code category-window-totals} stores (and their changelogs): version
+ * byte (1), window start (long, epoch millis, sign bit flipped so that the bytes sort like the numbers, before 1970
+ * too), category (int length + UTF-8 bytes). RocksDB keeps keys in byte order, so a store iterates oldest window
+ * first, which is how old totals are found and forgotten. Hand-written for the same reasons as {@link WindowDeltaSerde}.
  */
 final class CategoryWindowSerde implements Serde<CategoryWindow> {
 
@@ -33,7 +35,7 @@ final class CategoryWindowSerde implements Serde<CategoryWindow> {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(VERSION);
-            out.writeLong(key.windowStart());
+            out.writeLong(key.windowStart() ^ Long.MIN_VALUE);
             WindowDeltaSerde.writeString(out, key.category());
             out.flush();
             return bytes.toByteArray();
@@ -49,7 +51,7 @@ final class CategoryWindowSerde implements Serde<CategoryWindow> {
             if (version != VERSION) {
                 throw new SerializationException("Unknown category window layout version " + version);
             }
-            long windowStart = in.readLong();
+            long windowStart = in.readLong() ^ Long.MIN_VALUE;
             String category = WindowDeltaSerde.readString(in, bytes.length);
             if (in.available() > 0) {
                 throw new SerializationException("Not a category window: " + in.available() + " bytes left over");

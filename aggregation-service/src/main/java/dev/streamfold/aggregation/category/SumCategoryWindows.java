@@ -3,57 +3,61 @@ package dev.streamfold.aggregation.category;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
+import java.time.Duration;
 import java.time.Instant;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Windowed;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * After the repartition by category: adds each delta to its window's total and publishes the new total (live, one
  * update per delta). There is no lateness here: every delta was accepted on an input partition whose window was still
- * open, so it is always added, however far apart in time the deltas of different partitions arrive.
+ * open, so it is always added, however far apart in time the deltas of different partitions arrive (after an outage,
+ * or while a snapshot of years of orders is read, one partition may be months of event time ahead of another).
  *
- * <p>Totals live in a window store at their window start, for {@link WindowSettings#retention()} behind the newest
- * window this task has summed. A delta for a window older than that (an input partition lagging by more than the
- * retention) cannot be added to a total that may be gone: it is thrown on, and dead-lettered (never published as a
- * wrong total). So is a delta whose sum overflows a long. Either way nothing is stored or published for it.
+ * <p>So totals are not forgotten by this task's newest window but by a watermark: the lowest stream time among all
+ * input partitions, as each last reported it with its deltas. No delta of a window that closed before the watermark
+ * can come any more; totals of windows older than the watermark by the retention are deleted (wall-clock punctuation).
+ * Until every input partition has reported, nothing is deleted. A delta for a deleted window would mean a bug, and is
+ * thrown on (dead-lettered), never published as a wrong total; so is a delta whose sum overflows a long.
  */
 final class SumCategoryWindows implements Processor<String, WindowDelta, WindowKey, WindowAggregate> {
 
+    static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
 
     private final WindowSettings windows;
     private final RecordAccounting accounting;
     private final String fallbackStage;
     private final String totalsStore;
+    private final String sourceStreamTimesStore;
+    private final int inputPartitions;
 
     private ProcessorContext<WindowKey, WindowAggregate> context;
-    private WindowStore<String, WindowAggregate> totals;
-    /** Start of the newest window in the store (the store's own clock); {@link Long#MIN_VALUE} while it is empty. */
-    private long newestWindowStart = Long.MIN_VALUE;
+    private KeyValueStore<CategoryWindow, WindowAggregate> totals;
+    private KeyValueStore<Integer, Long> sourceStreamTimes;
 
-    SumCategoryWindows(WindowSettings windows, RecordAccounting accounting, String stage, String totalsStore) {
+    SumCategoryWindows(WindowSettings windows, RecordAccounting accounting, String stage, String totalsStore,
+            String sourceStreamTimesStore, int inputPartitions) {
         this.windows = windows;
         this.accounting = accounting;
         this.fallbackStage = stage;
         this.totalsStore = totalsStore;
+        this.sourceStreamTimesStore = sourceStreamTimesStore;
+        this.inputPartitions = inputPartitions;
     }
 
     @Override
     public void init(ProcessorContext<WindowKey, WindowAggregate> context) {
         this.context = context;
         this.totals = context.getStateStore(totalsStore);
-        // Restored state: the newest window is never expired, so the store still holds it after a restart.
-        try (KeyValueIterator<Windowed<String>, WindowAggregate> newestFirst = totals.backwardAll()) {
-            if (newestFirst.hasNext()) {
-                KeyValue<Windowed<String>, WindowAggregate> newest = newestFirst.next();
-                newestWindowStart = newest.key.window().start();
-            }
-        }
+        this.sourceStreamTimes = context.getStateStore(sourceStreamTimesStore);
+        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetOldWindows());
     }
 
     @Override
@@ -67,30 +71,73 @@ final class SumCategoryWindows implements Processor<String, WindowDelta, WindowK
             throw new IllegalArgumentException("A window delta without a category or a value (key " + category + ")");
         }
         long windowStart = delta.windowStart();
-        long windowEnd = windows.windowEnd(windowStart);
-        if (isExpired(windowStart)) {
+        if (windowStart < forgottenBefore()) {
             throw new IllegalStateException("Cannot add " + delta.orderCount() + " orders to category '" + category
-                    + "' in window " + Instant.ofEpochMilli(windowStart) + ": older than the window retention "
-                    + windows.retention() + " behind the newest window " + Instant.ofEpochMilli(newestWindowStart)
-                    + ", its total may be gone");
+                    + "' in window " + Instant.ofEpochMilli(windowStart) + ": windows before "
+                    + Instant.ofEpochMilli(forgottenBefore()) + " are forgotten already");
         }
-        WindowAggregate current = totals.fetch(category, windowStart);
+        CategoryWindow key = new CategoryWindow(category, windowStart);
+        WindowAggregate current = totals.get(key);
         WindowAggregate updated;
         try {
-            updated = CategoryWindows.add(current == null ? CategoryWindows.empty(category, windowStart, windowEnd) : current, delta);
+            updated = CategoryWindows.add(current == null
+                    ? CategoryWindows.empty(category, windowStart, windows.windowEnd(windowStart)) : current, delta);
         } catch (ArithmeticException e) {
-            throw new ArithmeticException("Adding " + delta + " overflows the total of category '" + category
-                    + "' in window " + Instant.ofEpochMilli(windowStart) + " (" + current + ")");
+            throw new ArithmeticException("Adding " + delta.orderCount() + " orders " + delta.revenueMinor()
+                    + " overflows the total of category '" + category + "' in window " + Instant.ofEpochMilli(windowStart)
+                    + " (" + current.getRevenueMinor() + ")");
         }
-        totals.put(category, updated, windowStart);
-        newestWindowStart = Math.max(newestWindowStart, windowStart);
+        totals.put(key, updated);
+        noteSourceStreamTime(delta);
         context.forward(new Record<>(new WindowKey(category, Instant.ofEpochMilli(windowStart)), updated,
                 context.currentSystemTimeMs()));
         accounting.forwarded(stage);
     }
 
-    /** The store keeps windows that start after (newest start − retention); exactly those are accepted here. */
-    private boolean isExpired(long windowStart) {
-        return newestWindowStart != Long.MIN_VALUE && windowStart <= newestWindowStart - windows.retention().toMillis();
+    private void noteSourceStreamTime(WindowDelta delta) {
+        if (delta.sourcePartition() == WindowDelta.UNKNOWN_PARTITION) {
+            return;
+        }
+        Long known = sourceStreamTimes.get(delta.sourcePartition());
+        if (known == null || delta.sourceStreamTime() > known) {
+            sourceStreamTimes.put(delta.sourcePartition(), delta.sourceStreamTime());
+        }
+    }
+
+    /** The lowest stream time among all input partitions, or {@link Long#MIN_VALUE} while one has not reported. */
+    long watermark() {
+        long lowest = Long.MAX_VALUE;
+        for (int partition = 0; partition < inputPartitions; partition++) {
+            Long streamTime = sourceStreamTimes.get(partition);
+            if (streamTime == null) {
+                return Long.MIN_VALUE;
+            }
+            lowest = Math.min(lowest, streamTime);
+        }
+        return lowest;
+    }
+
+    private long forgottenBefore() {
+        long watermark = watermark();
+        return watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - windows.retention().toMillis();
+    }
+
+    /** Keys sort by window start (see {@link CategoryWindowSerde}), so the old windows come first. */
+    private void forgetOldWindows() {
+        long before = forgottenBefore();
+        if (before == Long.MIN_VALUE) {
+            return;
+        }
+        List<CategoryWindow> old = new ArrayList<>();
+        try (KeyValueIterator<CategoryWindow, WindowAggregate> oldestFirst = totals.all()) {
+            while (oldestFirst.hasNext()) {
+                CategoryWindow key = oldestFirst.next().key;
+                if (key.windowStart() >= before) {
+                    break;
+                }
+                old.add(key);
+            }
+        }
+        old.forEach(totals::delete);
     }
 }

@@ -44,13 +44,9 @@ final class ValidateOrders implements FixedKeyProcessor<String, EnrichedOrder, E
 
     private void requireValid(String key, EnrichedOrder order, Instant now) {
         if (order == null) {
-            throw new InvalidOrderException("An orders.enriched record without a value (key " + key + ")");
+            throw new InvalidOrderException("An orders.enriched record with key " + key + " has no value (a tombstone)");
         }
-        String customerId = Long.toString(order.getCustomerId());
-        if (!customerId.equals(key)) {
-            throw new InvalidOrderException("Order " + order.getOrderId() + " (event " + order.getEventId()
-                    + ") is keyed by '" + key + "', not by its customer id " + customerId);
-        }
+        OrderRules.requireKeyedByCustomer(key, order.getCustomerId(), order.getOrderId(), order.getEventId());
         rules.requireValid(order, now);
     }
 }

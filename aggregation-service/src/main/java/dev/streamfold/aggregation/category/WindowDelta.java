@@ -11,11 +11,21 @@ import java.util.TreeMap;
  *
  * <p>Sums use {@link Math#addExact}: money that overflows a long fails loudly (and is dead-lettered), it never wraps.
  *
- * @param windowStart  start (inclusive) of the window, epoch millis
- * @param orderCount   orders added
- * @param revenueMinor ISO 4217 code → sum of {@code amount_minor}; currencies are never added together
+ * @param windowStart      start (inclusive) of the window, epoch millis
+ * @param orderCount       orders added
+ * @param revenueMinor     ISO 4217 code → sum of {@code amount_minor}; currencies are never added together
+ * @param sourcePartition  the input partition that accepted the orders ({@link #UNKNOWN_PARTITION} until flushed)
+ * @param sourceStreamTime that partition's stream time when it flushed: no delta of a window closed by then will
+ *                         follow from it, which is what lets the final stage forget old windows safely
  */
-record WindowDelta(long windowStart, long orderCount, Map<String, Long> revenueMinor) implements WindowingOutput {
+record WindowDelta(long windowStart, long orderCount, Map<String, Long> revenueMinor, int sourcePartition,
+        long sourceStreamTime) implements WindowingOutput {
+
+    static final int UNKNOWN_PARTITION = -1;
+
+    WindowDelta(long windowStart, long orderCount, Map<String, Long> revenueMinor) {
+        this(windowStart, orderCount, revenueMinor, UNKNOWN_PARTITION, Long.MIN_VALUE);
+    }
 
     WindowDelta {
         Objects.requireNonNull(revenueMinor, "revenueMinor");
@@ -32,6 +42,11 @@ record WindowDelta(long windowStart, long orderCount, Map<String, Long> revenueM
         Map<String, Long> revenue = new TreeMap<>(revenueMinor);
         revenue.merge(order.getCurrency(), order.getAmountMinor(), Math::addExact);
         return new WindowDelta(windowStart, Math.addExact(orderCount, 1), revenue);
+    }
+
+    /** The delta as its input partition sends it: stamped with where it comes from and how far that partition is. */
+    WindowDelta from(int partition, long streamTime) {
+        return new WindowDelta(windowStart, orderCount, revenueMinor, partition, streamTime);
     }
 
     /** Revenue in a stable order, for serialization. */

@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * long    order count
  * int     number of currencies n
  * n times: int length, UTF-8 bytes of the currency code; long revenue in minor units (currencies sorted)
+ * int     source partition (-1 while pending)
+ * long    source partition's stream time at the flush, epoch millis
  * </pre>
  *
  * Bump the version, and keep reading the old one, when the layout changes: a repartition topic or changelog may still
@@ -58,6 +60,8 @@ final class WindowDeltaSerde implements Serde<WindowDelta> {
                 writeString(out, currency.getKey());
                 out.writeLong(currency.getValue());
             }
+            out.writeInt(delta.sourcePartition());
+            out.writeLong(delta.sourceStreamTime());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -82,10 +86,12 @@ final class WindowDeltaSerde implements Serde<WindowDelta> {
             for (int i = 0; i < currencies; i++) {
                 revenue.put(readString(in, bytes.length), in.readLong());
             }
+            int sourcePartition = in.readInt();
+            long sourceStreamTime = in.readLong();
             if (in.available() > 0) {
                 throw new SerializationException("Not a window delta: " + in.available() + " bytes left over");
             }
-            return new WindowDelta(windowStart, orderCount, revenue);
+            return new WindowDelta(windowStart, orderCount, revenue, sourcePartition, sourceStreamTime);
         } catch (IOException e) {
             throw new SerializationException("Not a window delta", e);
         }

@@ -159,7 +159,8 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             all.forEachRemaining(pending::add);
         }
         for (KeyValue<CategoryWindow, WindowDelta> delta : pending) {
-            context.forward(new Record<String, WindowingOutput>(delta.key.category(), delta.value, now, new RecordHeaders()));
+            context.forward(new Record<String, WindowingOutput>(delta.key.category(), delta.value.from(partition, streamTime),
+                    now, new RecordHeaders()));
             pendingDeltas.delete(delta.key);
         }
     }

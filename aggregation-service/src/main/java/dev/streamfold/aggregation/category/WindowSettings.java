@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * @param size      length of a window
  * @param grace     how long after its end a window still accepts orders
- * @param retention how long (in event time, behind the newest window a task has summed) the totals of a window are
- *                  kept, so that the deltas of a lagging input partition still find the window they add to
+ * @param retention how long (in event time, behind the watermark: the slowest input partition's stream time) the
+ *                  total of a window is kept once no more deltas can come for it
  */
 public record WindowSettings(Duration size, Duration grace, Duration retention) {
 

@@ -275,26 +275,38 @@ class CategoryAggregationTopologyTest {
     }
 
     @Test
-    void shouldDeadLetterADeltaForAWindowOlderThanTheRetentionInsteadOfPublishingAWrongTotal() {
-        // Given a total for W1, then a total for a window one day (the default retention) later
+    void shouldForgetATotalOnlyOnceEveryInputPartitionIsPastItByTheRetention() {
+        // Given a total for W1, and three of the four input partitions two days (twice the retention) further
         TestInputTopic<String, WindowDelta> deltas = driver.createInputTopic(
                 CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID),
                 Serdes.String().serializer(), new WindowDeltaSerde().serializer());
-        Instant dayLater = W1.plus(Duration.ofDays(1));
-        deltas.pipeInput("books", new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 10L)), wallClock);
-        deltas.pipeInput("books", new WindowDelta(dayLater.toEpochMilli(), 1, Map.of("EUR", 20L)), wallClock);
+        Instant twoDaysLater = W1.plus(Duration.ofDays(2));
+        deltas.pipeInput("books", new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 10L), 3, W1.plusSeconds(10).toEpochMilli()), wallClock);
+        for (int partition = 0; partition < 3; partition++) {
+            deltas.pipeInput("games", new WindowDelta(twoDaysLater.toEpochMilli(), 1, Map.of("EUR", 1L), partition,
+                    twoDaysLater.toEpochMilli()), wallClock);
+        }
+
+        // When the fourth partition, far behind, sends another delta of W1 after a purge has run
+        driver.advanceWallClockTime(SumCategoryWindows.PURGE_INTERVAL);
+        deltas.pipeInput("books", new WindowDelta(W1.toEpochMilli(), 2, Map.of("EUR", 30L), 3, W1.plusSeconds(20).toEpochMilli()), wallClock);
+
+        // Then W1 was not forgotten: its total adds up
+        assertThat(aggregates.readKeyValuesToMap().get(new WindowKey("books", W1)))
+                .isEqualTo(window("books", W1, W2, 3, Map.of("EUR", 40L)));
+
+        // When that partition too is two days further, and a purge runs
+        deltas.pipeInput("games", new WindowDelta(twoDaysLater.toEpochMilli(), 1, Map.of("EUR", 1L), 3,
+                twoDaysLater.toEpochMilli()), wallClock);
+        driver.advanceWallClockTime(SumCategoryWindows.PURGE_INTERVAL);
         aggregates.readRecordsToList();
 
-        // When a partition lagging a whole day behind sends a delta for W1, and then one for the window after W1
-        WindowDelta expired = new WindowDelta(W1.toEpochMilli(), 2, Map.of("EUR", 30L));
-        deltas.pipeInput("books", expired, wallClock);
-        deltas.pipeInput("books", new WindowDelta(W2.toEpochMilli(), 1, Map.of("EUR", 40L)), wallClock);
-
-        // Then W1's delta is dead-lettered (its total may be gone), nothing is published for it, and W2 still adds up
+        // Then W1 is forgotten: a delta for it could only come from a bug, and is dead-lettered, never published
+        WindowDelta impossible = new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 5L), 3, twoDaysLater.toEpochMilli());
+        deltas.pipeInput("books", impossible, wallClock);
         assertThat(deltaDeadLetters.readRecordsToList()).extracting(record -> WindowDeltaSerde.read(record.value()))
-                .containsExactly(expired);
-        assertThat(aggregates.readKeyValuesToMap()).containsExactlyEntriesOf(Map.of(
-                new WindowKey("books", W2), window("books", W2, W3, 1, Map.of("EUR", 40L))));
+                .containsExactly(impossible);
+        assertThat(aggregates.isEmpty()).isTrue();
     }
 
     static Stream<Arguments> invalidOrders() {
@@ -391,7 +403,7 @@ class CategoryAggregationTopologyTest {
         assertThat(deadLetters).hasSize(1);
         assertThat(new String(deadLetters.getFirst().key(), UTF_8)).isEqualTo("books");
         assertThat(WindowDeltaSerde.read(deadLetters.getFirst().value()))
-                .isEqualTo(new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 1L)));
+                .isEqualTo(new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 1L), 0, W1.plusSeconds(2).toEpochMilli()));
         assertThat(text(deadLetters.getFirst().headers(), DeadLetterHeaders.SOURCE_TOPIC))
                 .isEqualTo(CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID));
         assertThat(aggregates.readKeyValuesToMap()).containsExactlyEntriesOf(Map.of(

@@ -54,6 +54,20 @@ public record OrderRules(Duration maxEventTimeAhead, Instant earliestEventTime) 
                 order.getQuantity(), order.getAmountMinor(), order.getCurrency(), order.getEventTime()), now);
     }
 
+    /**
+     * The partitioning contract of the order topics: keyed by the order's customer id (decimal), so that an order
+     * meets its customer's partition, and its re-deliveries meet it.
+     *
+     * @throws InvalidOrderException if the key is missing or another customer's
+     */
+    public static void requireKeyedByCustomer(String key, long customerId, long orderId, String eventId) {
+        String customerKey = Long.toString(customerId);
+        if (!customerKey.equals(key)) {
+            throw new InvalidOrderException("Order " + orderId + " (event " + eventId + ") is keyed by " + key
+                    + ", not by its customer id " + customerKey);
+        }
+    }
+
     /** For sources that are not Avro records yet (a database row): the same checks on plain values. */
     public void requireValid(String eventId, long orderId, long customerId, long productId, int quantity,
             long amountMinor, String currency, Instant eventTime, Instant now) {

@@ -40,11 +40,7 @@ final class ValidateOrder implements FixedKeyProcessor<String, Order, Order> {
             throw new InvalidOrderException("Order event with key " + record.key() + " has no value (a tombstone in orders)");
         }
         rules.requireValid(order, Instant.ofEpochMilli(context.currentSystemTimeMs()));
-        String customerKey = Long.toString(order.getCustomerId());
-        if (!customerKey.equals(record.key())) {
-            throw new InvalidOrderException("Order " + order.getOrderId() + " (event " + order.getEventId()
-                    + ") is keyed by " + record.key() + ", not by its customer id " + customerKey);
-        }
+        OrderRules.requireKeyedByCustomer(record.key(), order.getCustomerId(), order.getOrderId(), order.getEventId());
         context.forward(record);
     }
 }
