@@ -41,6 +41,8 @@ final class SuiteClient implements AutoCloseable {
     private final SuiteSettings settings;
     private final HttpClient http = HttpClient.newHttpClient();
     private final KafkaProducer<byte[], byte[]> producer;
+    /** For reading only (no Kafka client closes them): its schema cache outlives a registry outage, as a real reader's. */
+    private final Topics readerTopics;
 
     SuiteClient(SuiteSettings settings) {
         this.settings = settings;
@@ -49,6 +51,7 @@ final class SuiteClient implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new ByteArraySerializer(), new ByteArraySerializer());
+        this.readerTopics = topics();
     }
 
     /** Kafka clients close the serdes they are given: every caller gets descriptors of its own. */
@@ -124,7 +127,7 @@ final class SuiteClient implements AutoCloseable {
      * {@link Ledger#totals()}. Records that are not aggregates (a test's own poison) are skipped.
      */
     Map<Ledger.Key, String> latestAggregates() {
-        Topic<WindowKey, WindowAggregate> aggregates = topics().categoryAggregates();
+        Topic<WindowKey, WindowAggregate> aggregates = readerTopics.categoryAggregates();
         Map<Ledger.Key, String> latest = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : readAll(aggregates.name())) {
             if (record.value() == null || record.value().length < 5 || record.value()[0] != 0) {
