@@ -31,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -55,12 +54,7 @@ class HostileInputIT {
     private static final AtomicLong eventIds = new AtomicLong();
 
     @RegisterExtension
-    static final TestWatcher SERVICE_LOGS_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            run.printLogs();
-        }
-    };
+    static final TestWatcher SERVICE_LOGS_ON_FAILURE = TestSuite.printsLogsOnFailure(() -> run);
 
     @BeforeAll
     static void startSuiteOnAShopWithHistory(LocalStack stack) {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -35,12 +34,7 @@ class OutageIT {
     private static SuiteClient client;
 
     @RegisterExtension
-    static final TestWatcher SERVICE_LOGS_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            run.printLogs();
-        }
-    };
+    static final TestWatcher SERVICE_LOGS_ON_FAILURE = TestSuite.printsLogsOnFailure(() -> run);
 
     @BeforeAll
     static void startSuite(LocalStack stack) {
@@ -71,17 +65,17 @@ class OutageIT {
         ShopTraffic traffic = new ShopTraffic(run.shop(), client, client.topics(), CATALOGUE, CUSTOMERS)
                 .start(Duration.ofMillis(40), Duration.ofMillis(200));
         try (traffic) {
-            pause(STEADY);
+            TestSuite.pause(STEADY);
             // When enrichment is down for six times the grace, then comes back
             run.suite().stop(Service.ENRICHMENT);
-            pause(OUTAGE);
+            TestSuite.pause(OUTAGE);
             run.suite().start(Service.ENRICHMENT);
-            pause(STEADY);
+            TestSuite.pause(STEADY);
             // And then aggregation is down as long, and comes back
             run.suite().stop(Service.AGGREGATION);
-            pause(OUTAGE);
+            TestSuite.pause(OUTAGE);
             run.suite().start(Service.AGGREGATION);
-            pause(STEADY);
+            TestSuite.pause(STEADY);
         }
 
         // Then every order is counted exactly, in the window of its event time
@@ -93,10 +87,5 @@ class OutageIT {
         for (String deadLetters : run.deadLetterTopics()) {
             assertThat(client.readAll(deadLetters)).as(deadLetters).isEmpty();
         }
-    }
-
-    /** The outage itself: time passing while orders flow, which is what this test is about. */
-    private static void pause(Duration duration) {
-        await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
     }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -35,12 +34,7 @@ class RegistryOutageIT {
     private static SuiteClient client;
 
     @RegisterExtension
-    static final TestWatcher SERVICE_LOGS_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            run.printLogs();
-        }
-    };
+    static final TestWatcher SERVICE_LOGS_ON_FAILURE = TestSuite.printsLogsOnFailure(() -> run);
 
     @BeforeAll
     static void startSuite(LocalStack stack) {
@@ -74,18 +68,18 @@ class RegistryOutageIT {
         EvolvedOrders evolved = new EvolvedOrders(client, run.settings(), traffic.ledger(), CATALOGUE);
         try (traffic) {
             await().atMost(TIMEOUT).until(() -> !client.latestAggregates().isEmpty());
-            pause(STEADY);
+            TestSuite.pause(STEADY);
             // When the registry goes down, and orders of a schema version new to the services arrive meanwhile
             run.stack().stopRegistry();
             for (int i = 0; i < 20; i++) {
                 evolved.publish(1 + i % CUSTOMERS, i % 2 == 0 ? 11 : 21);
             }
-            pause(OUTAGE);
+            TestSuite.pause(OUTAGE);
             // Then they wait (nothing can read them), while orders of the known schema version are still counted
             assertThat(client.latestAggregates()).isNotEqualTo(traffic.ledger().totals());
             // When the registry comes back
             run.stack().startRegistry();
-            pause(STEADY);
+            TestSuite.pause(STEADY);
         }
 
         // Then every order is counted exactly, and not one record was dead-lettered
@@ -94,10 +88,5 @@ class RegistryOutageIT {
         for (String deadLetters : run.deadLetterTopics()) {
             assertThat(client.readAll(deadLetters)).as(deadLetters).isEmpty();
         }
-    }
-
-    /** The outage itself: time passing while orders flow, which is what this test is about. */
-    private static void pause(Duration duration) {
-        await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
     }
 }

@@ -1,5 +1,7 @@
 package dev.streamfold.suite;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.Ports;
@@ -10,9 +12,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * One run of the five services for one test class: its own database, topic prefix, application ids and ports on the
@@ -82,10 +87,22 @@ final class TestSuite implements AutoCloseable {
         }
     }
 
-    void printLogs() {
-        if (suite != null) {
-            System.out.println("Service logs of the failed run:" + suite.tails());
-        }
+    /** For {@code @RegisterExtension}: prints the services' last log lines when a test of the class fails. */
+    static TestWatcher printsLogsOnFailure(Supplier<TestSuite> run) {
+        return new TestWatcher() {
+            @Override
+            public void testFailed(ExtensionContext context, Throwable cause) {
+                TestSuite failed = run.get();
+                if (failed != null && failed.suite != null) {
+                    System.out.println("Service logs of the failed run:" + failed.suite.tails());
+                }
+            }
+        };
+    }
+
+    /** Time passing while orders flow (an outage, a steady phase): what the outage tests are about. */
+    static void pause(Duration duration) {
+        await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.streamfold.aggregation.category;
 
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.order.ValidateOrderRecords;
 import dev.streamfold.common.serde.SerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
@@ -113,7 +114,8 @@ public final class CategoryAggregationTopology {
 
         KStream<String, WindowingOutput> windowed = builder.stream(input.name(), input.consumedAs(ORDERS_SOURCE))
                 // processValues: the key is untouched, so the DSL knows no repartition is implied.
-                .processValues(() -> new ValidateOrders(rules, accounting, input.name()), Named.as(VALIDATE_ORDERS))
+                .processValues(() -> new ValidateOrderRecords<EnrichedOrder>(rules::requireValidRecord, accounting, input.name()),
+                        Named.as(VALIDATE_ORDERS))
                 .process(() -> new WindowOrders(windows, accounting, input.name(), flushInterval,
                                 SEEN_EVENT_IDS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE),
                         Named.as(WINDOW_ORDERS), SEEN_EVENT_IDS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE);

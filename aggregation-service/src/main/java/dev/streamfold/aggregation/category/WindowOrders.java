@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs on one input partition of {@code orders.enriched} (one task), before any repartition, on orders that passed
- * {@link ValidateOrders}. In this order:
+ * {@code validate-orders}. In this order:
  *
  * <ol>
  *   <li><b>Duplicate</b>: an event id this partition already counted is dropped (counted {@code duplicate}). A

@@ -1,6 +1,5 @@
 package dev.streamfold.common.deadletter;
 
-import dev.streamfold.common.accounting.RecordAccounting;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +23,11 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
-    private String service = "unknown";
-    private RecordAccounting accounting = RecordAccounting.inMemory("unknown");
+    private HandlerSettings settings = HandlerSettings.unconfigured();
 
     @Override
     public void configure(Map<String, ?> configs) {
-        service = ServiceName.fromStreamsConfig(configs);
-        if (configs.get(RecordAccounting.CONFIG_KEY) instanceof RecordAccounting configured) {
-            accounting = configured;
-        }
+        settings = HandlerSettings.from(configs);
     }
 
     @Override
@@ -42,12 +37,12 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
                     record.partition(), record.offset(), exception.toString());
             return Response.fail();
         }
-        DeadLetterSource source = new DeadLetterSource(service, record.topic(), record.partition(), record.offset());
+        DeadLetterSource source = new DeadLetterSource(settings.service(), record.topic(), record.partition(), record.offset());
         log.warn("Cannot deserialize {}-{}@{}, sending it to {}: {}", record.topic(), record.partition(), record.offset(),
                 source.deadLetterTopic(), exception.getMessage());
         // Never seen by a processor, so received here: the stage's books must balance.
-        accounting.received(record.topic());
-        accounting.deadLettered(record.topic(), Faults.reason(exception));
+        settings.accounting().received(record.topic());
+        settings.accounting().deadLettered(record.topic(), Faults.reason(exception));
         return Response.resume(List.of(DeadLetterHeaders.deadLetter(
                 source, record.key(), record.value(), record.headers(), exception, Instant.now())));
     }

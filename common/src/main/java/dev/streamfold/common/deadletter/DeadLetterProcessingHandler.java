@@ -1,6 +1,5 @@
 package dev.streamfold.common.deadletter;
 
-import dev.streamfold.common.accounting.RecordAccounting;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +22,11 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
 
-    private String service = "unknown";
-    private RecordAccounting accounting = RecordAccounting.inMemory("unknown");
+    private HandlerSettings settings = HandlerSettings.unconfigured();
 
     @Override
     public void configure(Map<String, ?> configs) {
-        service = ServiceName.fromStreamsConfig(configs);
-        if (configs.get(RecordAccounting.CONFIG_KEY) instanceof RecordAccounting configured) {
-            accounting = configured;
-        }
+        settings = HandlerSettings.from(configs);
     }
 
     @Override
@@ -45,10 +40,10 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
             log.error("Processing failed in {} outside any source record", context.processorNodeId(), exception);
             return Response.fail();
         }
-        DeadLetterSource source = new DeadLetterSource(service, context.topic(), context.partition(), context.offset());
+        DeadLetterSource source = new DeadLetterSource(settings.service(), context.topic(), context.partition(), context.offset());
         log.warn("Processor {} failed on {}-{}@{}, sending it to {}: {}", context.processorNodeId(), context.topic(),
                 context.partition(), context.offset(), source.deadLetterTopic(), exception.getMessage());
-        accounting.deadLettered(context.topic(), Faults.reason(exception));
+        settings.accounting().deadLettered(context.topic(), Faults.reason(exception));
         return Response.resume(List.of(DeadLetterHeaders.deadLetter(source, context.sourceRawKey(),
                 context.sourceRawValue(), context.headers(), exception, Instant.now())));
     }

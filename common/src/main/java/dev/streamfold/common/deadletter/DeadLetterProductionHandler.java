@@ -1,6 +1,5 @@
 package dev.streamfold.common.deadletter;
 
-import dev.streamfold.common.accounting.RecordAccounting;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +20,11 @@ public class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
 
-    private String service = "unknown";
-    private RecordAccounting accounting = RecordAccounting.inMemory("unknown");
+    private HandlerSettings settings = HandlerSettings.unconfigured();
 
     @Override
     public void configure(Map<String, ?> configs) {
-        service = ServiceName.fromStreamsConfig(configs);
-        if (configs.get(RecordAccounting.CONFIG_KEY) instanceof RecordAccounting configured) {
-            accounting = configured;
-        }
+        settings = HandlerSettings.from(configs);
     }
 
     @Override
@@ -60,10 +55,10 @@ public class DeadLetterProductionHandler implements ProductionExceptionHandler {
             byte[] outputValue, Headers headers, Exception error) {
         boolean fromSource = context.topic() != null;
         DeadLetterSource source = fromSource
-                ? new DeadLetterSource(service, context.topic(), context.partition(), context.offset())
-                : new DeadLetterSource(service, outputTopic, -1, -1);
+                ? new DeadLetterSource(settings.service(), context.topic(), context.partition(), context.offset())
+                : new DeadLetterSource(settings.service(), outputTopic, -1, -1);
         log.warn("{}; sending {} to {}", error.getMessage(), fromSource ? "its source record" : "it", source.deadLetterTopic());
-        accounting.deadLettered(source.topic(), Faults.reason(error.getCause()));
+        settings.accounting().deadLettered(source.topic(), Faults.reason(error.getCause()));
         return fromSource
                 ? DeadLetterHeaders.deadLetter(source, context.sourceRawKey(), context.sourceRawValue(), context.headers(), error, Instant.now())
                 : DeadLetterHeaders.deadLetter(source, outputKey, outputValue, headers, error, Instant.now());

@@ -54,6 +54,27 @@ public record OrderRules(Duration maxEventTimeAhead, Instant earliestEventTime) 
                 order.getQuantity(), order.getAmountMinor(), order.getCurrency(), order.getEventTime()), now);
     }
 
+    /** A record of {@code orders}: a value (no tombstones), keyed by its customer id, passing the rule. */
+    public void requireValidRecord(String key, Order order, Instant now) {
+        requireValue(key, order);
+        requireKeyedByCustomer(key, order.getCustomerId(), order.getOrderId(), order.getEventId());
+        requireValid(order, now);
+    }
+
+    /** A record of {@code orders.enriched}: the same contract as {@code orders}. */
+    public void requireValidRecord(String key, EnrichedOrder order, Instant now) {
+        requireValue(key, order);
+        requireKeyedByCustomer(key, order.getCustomerId(), order.getOrderId(), order.getEventId());
+        requireValid(order, now);
+    }
+
+    private static void requireValue(String key, Object order) {
+        if (order == null) {
+            throw new InvalidOrderException("The order record with key " + key
+                    + " has no value: a tombstone, but order topics carry no deletes");
+        }
+    }
+
     /**
      * The partitioning contract of the order topics: keyed by the order's customer id (decimal), so that an order
      * meets its customer's partition, and its re-deliveries meet it.

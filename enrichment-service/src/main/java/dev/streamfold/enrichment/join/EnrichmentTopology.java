@@ -3,9 +3,11 @@ package dev.streamfold.enrichment.join;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.deadletter.DeadLetterPublisher;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.order.ValidateOrderRecords;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.schemas.Customer;
+import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -74,7 +76,8 @@ public final class EnrichmentTopology {
 
         String ordersStage = topics.orders().name();
         KStream<String, JoinOutcome> outcomes = builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))
-                .processValues(() -> new ValidateOrder(rules, accounting, ordersStage), Named.as(VALIDATE_ORDER))
+                .processValues(() -> new ValidateOrderRecords<Order>(rules::requireValidRecord, accounting, ordersStage),
+                        Named.as(VALIDATE_ORDER))
                 // The global products store needs no connecting; the customers store is this task's partition.
                 .process(() -> new ReferenceJoinProcessor(referenceWait, parkedOrders, accounting, ordersStage),
                         Named.as(JOIN_REFERENCES), CUSTOMERS_STORE, AWAITING_REFERENCES_STORE);

@@ -2,7 +2,6 @@ package dev.streamfold.enrichment.join;
 
 import dev.streamfold.common.deadletter.DeadLetterSource;
 import dev.streamfold.schemas.Order;
-import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 
@@ -16,8 +15,4 @@ import org.apache.kafka.common.header.Headers;
  * @param parkedAt  wall-clock time when it started waiting
  */
 record ParkedOrder(Order order, long timestamp, Headers headers, DeadLetterSource source, Instant parkedAt) {
-
-    boolean hasWaited(Duration maxWait, Instant now) {
-        return Duration.between(parkedAt, now).compareTo(maxWait) >= 0;
-    }
 }

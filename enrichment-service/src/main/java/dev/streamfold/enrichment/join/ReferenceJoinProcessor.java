@@ -7,6 +7,7 @@ import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,10 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
     private TimestampedKeyValueStore<String, Customer> customers;
     private TimestampedKeyValueStore<String, Product> products;
     private KeyValueStore<String, ParkedOrder> awaiting;
+    /** Wall-clock time this task (re)started: time the service was down does not count as waiting. */
+    private Instant runningSince;
+    /** Wall-clock time this task last read an order: a quiet partition cannot be hiding a customer in a backlog. */
+    private Instant lastRead;
 
     ReferenceJoinProcessor(ReferenceWait referenceWait, ParkedOrderSerde parkedOrders, RecordAccounting accounting, String stage) {
         this.referenceWait = referenceWait;
@@ -59,11 +64,14 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         customers = context.getStateStore(EnrichmentTopology.CUSTOMERS_STORE);
         products = context.getStateStore(EnrichmentTopology.PRODUCTS_STORE);
         awaiting = context.getStateStore(EnrichmentTopology.AWAITING_REFERENCES_STORE);
+        runningSince = now();
+        lastRead = runningSince;
         context.schedule(referenceWait.retryInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryAwaiting);
     }
 
     @Override
     public void process(Record<String, Order> record) {
+        lastRead = now();
         OrderReferences references = lookUp(record.value());
         if (references.isComplete()) {
             context.forward(record.withValue(JoinOutcome.enriched(references.toEnrichedOrder())));
@@ -108,12 +116,29 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
             accounting.forwarded(stage);
             return true;
         }
-        if (parked.hasWaited(referenceWait.maxWait(), now)) {
+        if (hasWaitedLongEnough(parked, now)) {
             deadLetter(parked, new MissingReferenceException(references.missing().getMessage() + " after waiting "
                     + referenceWait.maxWait()), now);
             return true;
         }
         return false;
+    }
+
+    /**
+     * An order has waited long enough when the service has been running for the maximum wait since the order started
+     * waiting, and everything written up to the maximum wait after the order has been read (stream time: record
+     * timestamps are write times), or the partition has been quiet that long. So an outage, and the catch-up of the
+     * backlog it leaves, never dead-letters an order whose customer or product was written in time.
+     */
+    private boolean hasWaitedLongEnough(ParkedOrder parked, Instant now) {
+        Duration maxWait = referenceWait.maxWait();
+        Instant waitingSince = parked.parkedAt().isAfter(runningSince) ? parked.parkedAt() : runningSince;
+        if (Duration.between(waitingSince, now).compareTo(maxWait) < 0) {
+            return false;
+        }
+        boolean readPastTheWait = context.currentStreamTimeMs() >= parked.timestamp() + maxWait.toMillis();
+        boolean quiet = Duration.between(lastRead, now).compareTo(maxWait) >= 0;
+        return readPastTheWait || quiet;
     }
 
     /** Read in full first: the store is changed while going through it. */

@@ -209,6 +209,40 @@ class EnrichmentTopologyTest {
     }
 
     @Test
+    void shouldNotDeadLetterAWaitingOrderWhileWhatWasWrittenAfterItIsStillBeingRead() {
+        // Given a known customer 7 and product, and an order of customer 8, not known yet, written at ORDER_PLACED
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        orders.pipeInput("8", order(5001, 8, 42), ORDER_PLACED);
+        // When the service reads a backlog written in the seconds after it, slowly: twice the maximum wait goes by
+        for (int second = 1; second <= 12; second++) {
+            driver.advanceWallClockTime(Duration.ofSeconds(5));
+            orders.pipeInput("7", order(5100 + second, 7, 42), ORDER_PLACED.plusSeconds(second));
+        }
+        // Then the order still waits, and when customer 8, written within the wait, is read, it is enriched
+        assertThat(deadLetters.isEmpty()).isTrue();
+        customers.pipeInput("8", customer(8, "max@example.com", "AT", "SILVER"), ORDER_PLACED.plusSeconds(20));
+        driver.advanceWallClockTime(RETRY_INTERVAL);
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId).contains(5001L);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterAWaitingOrderOnceEverythingWrittenWithinTheWaitHasBeenRead() {
+        // Given a known customer 7 and product, and an order of customer 8, who never comes
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        orders.pipeInput("8", order(5002, 8, 42), ORDER_PLACED);
+        // When the service has been running for the maximum wait and has read orders written past the wait
+        driver.advanceWallClockTime(MAX_WAIT);
+        orders.pipeInput("7", order(5003, 7, 42), ORDER_PLACED.plus(MAX_WAIT).plusSeconds(1));
+        driver.advanceWallClockTime(RETRY_INTERVAL);
+        // Then it is dead-lettered, naming the customer
+        assertThat(DeadLetterHeaders.text(deadLetters.readRecord().headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .contains("customer 8");
+    }
+
+    @Test
     void shouldKeepTheOrdersHeadersInItsDeadLetter() {
         // Given an order with a header of its publisher, whose product never arrives
         customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);

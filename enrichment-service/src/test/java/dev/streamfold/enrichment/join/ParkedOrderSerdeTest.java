@@ -45,14 +45,6 @@ class ParkedOrderSerdeTest {
                 .isInstanceOf(SerializationException.class);
     }
 
-    @Test
-    void shouldCountTheWaitFromWhenTheOrderWasParked() {
-        ParkedOrder parked = new ParkedOrder(order(), 0, new RecordHeaders(), new DeadLetterSource("s", "orders", 0, 0),
-                PARKED_AT);
-        assertThat(parked.hasWaited(Duration.ofSeconds(30), PARKED_AT.plusSeconds(29))).isFalse();
-        assertThat(parked.hasWaited(Duration.ofSeconds(30), PARKED_AT.plusSeconds(30))).isTrue();
-    }
-
     private static Order order() {
         return Order.newBuilder().setEventId("evt-1").setOrderId(1).setCustomerId(7).setProductId(42).setQuantity(1)
                 .setAmountMinor(100).setCurrency("EUR").setStatus("PLACED").setEventTime(PARKED_AT)
