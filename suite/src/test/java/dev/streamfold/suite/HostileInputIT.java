@@ -26,7 +26,9 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +149,20 @@ class HostileInputIT {
         expected.add(bad(products.name(), "12", productFrame, "Product 11 is keyed by 12"));
         good(topics);
 
+        // Given good orders from a publisher partitioning like librdkafka (CRC32), so some land on a partition that does
+        // not own their customer
+        try (SuiteClient otherLanguage = new SuiteClient(run.settings(),
+                Map.of(ProducerConfig.PARTITIONER_CLASS_CONFIG, Crc32Partitioner.class.getName()))) {
+            assertThat(List.of(1L, 2L, 3L, 4L)).anySatisfy(customer -> assertThat(Crc32Partitioner.partitionOf(
+                    Long.toString(customer).getBytes(StandardCharsets.UTF_8), orders.partitions()))
+                    .isNotEqualTo(murmur2Partition(Long.toString(customer), orders.partitions())));
+            for (long n = 1; n <= 12; n++) {
+                Order order = order("crc32", 1 + n % 4, n % 2 == 0 ? 11 : 21, 300 + n, "EUR", Instant.now());
+                otherLanguage.publish(orders, order);
+                ledger.counted(order, order.getProductId() == 11 ? "books" : "games");
+            }
+        }
+
         // Given enriched orders published straight to aggregation's input: unreadable, invalid, wrongly keyed, a tombstone
         Topic<String, EnrichedOrder> enriched = topics.ordersEnriched();
         expected.add(bad(enriched.name(), "1", randomBytes(), "not Confluent wire format"));
@@ -168,6 +184,9 @@ class HostileInputIT {
         // ...every good order, the years of history included, is counted exactly: the aggregate topic equals the ledger
         await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(client.latestAggregates()).isEqualTo(ledger.totals()));
+        // ...none of them waited for a customer in vain (the CRC32 publisher's orders were re-routed, not dead-lettered)
+        assertThat(client.readAll(orders.deadLetterTopicName())).noneSatisfy(letter ->
+                assertThat(DeadLetterHeaders.text(letter.headers(), DeadLetterHeaders.ERROR_CLASS)).contains("MissingReference"));
         // ...no order was late, and no Kafka Streams client left RUNNING
         assertThat(client.readAll(topics.ordersLate().name())).isEmpty();
         for (Service service : List.of(Service.ENRICHMENT, Service.AGGREGATION, Service.QUERY)) {
@@ -178,6 +197,10 @@ class HostileInputIT {
         assertBooksBalance(Service.ENRICHMENT, topics.customers().name(), client.readAll(topics.customers().name()).size());
         assertBooksBalance(Service.ENRICHMENT, topics.products().name(), client.readAll(topics.products().name()).size());
         assertBooksBalance(Service.AGGREGATION, enriched.name(), client.readAll(enriched.name()).size());
+    }
+
+    private static int murmur2Partition(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private void assertBooksBalance(Service service, String stage, int recordsOnTopic) {

@@ -45,12 +45,18 @@ final class SuiteClient implements AutoCloseable {
     private final Topics readerTopics;
 
     SuiteClient(SuiteSettings settings) {
+        this(settings, Map.of());
+    }
+
+    /** @param producerOverrides e.g. another partitioner, to publish as a client in another language would */
+    SuiteClient(SuiteSettings settings, Map<String, Object> producerOverrides) {
         this.settings = settings;
-        this.producer = new KafkaProducer<>(Map.of(
+        Map<String, Object> producerConfig = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 5));
+        producerConfig.putAll(producerOverrides);
+        this.producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
         this.readerTopics = topics();
     }
 

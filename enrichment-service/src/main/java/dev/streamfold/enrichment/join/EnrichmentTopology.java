@@ -9,6 +9,7 @@ import dev.streamfold.common.topic.Topics;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -44,6 +46,15 @@ public final class EnrichmentTopology {
     public static final String PRODUCTS_SOURCE = "products-source";
     public static final String PRODUCTS_STORE = "products-store";
     public static final String VALIDATE_ORDER = "validate-order";
+    public static final String CHECK_OWNER_PARTITION = "check-owner-partition";
+    public static final String ROUTE_BY_PARTITION = "route-by-partition-";
+    public static final String OWNER_BRANCH = "on-owner";
+    public static final String REROUTE_BRANCH = "rerouted";
+    public static final String UNWRAP_ON_OWNER = "unwrap-order-on-owner";
+    public static final String UNWRAP_REROUTED = "unwrap-rerouted-order";
+    /** Orders a publisher put on a partition that does not own their customer, on their way to the one that does. */
+    public static final String REROUTED_ORDERS = "rerouted-orders";
+    public static final String MERGE_ROUTES = "merge-order-routes";
     public static final String JOIN_REFERENCES = "join-references";
     /** Orders waiting for their customer or product, by event id. */
     public static final String AWAITING_REFERENCES_STORE = "orders-awaiting-references";
@@ -75,9 +86,10 @@ public final class EnrichmentTopology {
                 Serdes.String(), parkedOrders));
 
         String ordersStage = topics.orders().name();
-        KStream<String, JoinOutcome> outcomes = builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))
+        KStream<String, Order> validated = builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))
                 .processValues(() -> new ValidateOrderRecords<Order>(rules::requireValidRecord, accounting, ordersStage),
-                        Named.as(VALIDATE_ORDER))
+                        Named.as(VALIDATE_ORDER));
+        KStream<String, JoinOutcome> outcomes = onOwnerPartitions(validated, topics.orders())
                 // The global products store needs no connecting; the customers store is this task's partition.
                 .process(() -> new ReferenceJoinProcessor(referenceWait, parkedOrders, accounting, ordersStage),
                         Named.as(JOIN_REFERENCES), CUSTOMERS_STORE, AWAITING_REFERENCES_STORE);
@@ -93,6 +105,28 @@ public final class EnrichmentTopology {
                         "dead-letter"));
 
         return builder.build();
+    }
+
+    /**
+     * Orders as the join needs them: each on the partition that owns its customer. Those a publisher put elsewhere
+     * (another partitioner) take one hop through {@code rerouted-orders}, partitioned like {@code customers}; the
+     * others, nearly all, go straight on.
+     */
+    private static KStream<String, Order> onOwnerPartitions(KStream<String, Order> orders, Topic<String, Order> topic) {
+        Map<String, KStream<String, RoutedOrder>> routes = orders
+                .processValues(() -> new RouteToOwnPartition(topic.partitions()), Named.as(CHECK_OWNER_PARTITION))
+                .split(Named.as(ROUTE_BY_PARTITION))
+                .branch((customerId, routed) -> routed.onOwnerPartition(), Branched.as(OWNER_BRANCH))
+                .defaultBranch(Branched.as(REROUTE_BRANCH));
+        KStream<String, Order> rerouted = routes.get(ROUTE_BY_PARTITION + REROUTE_BRANCH)
+                .mapValues(RoutedOrder::order, Named.as(UNWRAP_REROUTED))
+                .repartition(Repartitioned.<String, Order>as(REROUTED_ORDERS)
+                        .withKeySerde(topic.keySerde())
+                        .withValueSerde(topic.valueSerde())
+                        .withNumberOfPartitions(topic.partitions()));
+        return routes.get(ROUTE_BY_PARTITION + OWNER_BRANCH)
+                .mapValues(RoutedOrder::order, Named.as(UNWRAP_ON_OWNER))
+                .merge(rerouted, Named.as(MERGE_ROUTES));
     }
 
     /**

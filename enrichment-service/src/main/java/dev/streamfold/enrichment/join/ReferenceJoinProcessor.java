@@ -79,8 +79,9 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
             return;
         }
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
-        DeadLetterSource source = new DeadLetterSource(context.applicationId(), metadata.topic(), metadata.partition(),
-                metadata.offset());
+        DeadLetterSource source = RouteToOwnPartition.firstReadAt(record.headers(), context.applicationId())
+                .orElseGet(() -> new DeadLetterSource(context.applicationId(), metadata.topic(), metadata.partition(),
+                        metadata.offset()));
         // A re-delivery of an event already waiting is the same order: the first one's deadline stands.
         ParkedOrder previous = awaiting.putIfAbsent(record.value().getEventId(), new ParkedOrder(record.value(),
                 record.timestamp(), new RecordHeaders(record.headers().toArray()), source, now()));

@@ -7,6 +7,7 @@ import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.topic.Topics;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,9 @@ class EnrichmentTopologyNamingTest {
         assertThat(description).contains(EnrichmentTopology.ORDERS_SOURCE, EnrichmentTopology.CUSTOMERS_TABLE,
                 EnrichmentTopology.CUSTOMERS_STORE, EnrichmentTopology.CUSTOMERS_SOURCE, EnrichmentTopology.VALIDATE_CUSTOMER,
                 EnrichmentTopology.PRODUCTS_SOURCE, EnrichmentTopology.PRODUCTS_STORE,
-                EnrichmentTopology.VALIDATE_ORDER, EnrichmentTopology.JOIN_REFERENCES,
+                EnrichmentTopology.VALIDATE_ORDER, EnrichmentTopology.CHECK_OWNER_PARTITION,
+                EnrichmentTopology.UNWRAP_ON_OWNER, EnrichmentTopology.UNWRAP_REROUTED, EnrichmentTopology.MERGE_ROUTES,
+                EnrichmentTopology.REROUTED_ORDERS, EnrichmentTopology.JOIN_REFERENCES,
                 EnrichmentTopology.AWAITING_REFERENCES_STORE, EnrichmentTopology.ENRICHED_BRANCH,
                 EnrichmentTopology.DEAD_LETTER_BRANCH, EnrichmentTopology.UNWRAP_ENRICHED,
                 EnrichmentTopology.UNWRAP_DEAD_LETTER, EnrichmentTopology.ENRICHED_ORDERS_SINK,
@@ -32,8 +35,15 @@ class EnrichmentTopologyNamingTest {
     }
 
     @Test
-    void shouldJoinCoPartitionedOrdersAndCustomersWithoutRepartitioning() {
-        assertThat(description).doesNotContain("repartition");
+    void shouldRepartitionOnlyOrdersOnAPartitionThatDoesNotOwnTheirCustomer() {
+        // Then the one repartition topic is the re-routing branch's; co-partitioned orders are joined where they are read
+        List<String> repartitionTopics = topology.subtopologies().stream()
+                .flatMap(subtopology -> subtopology.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Sink)
+                .map(node -> ((TopologyDescription.Sink) node).topic())
+                .filter(topic -> topic != null && topic.endsWith("-repartition"))
+                .toList();
+        assertThat(repartitionTopics).containsExactly(EnrichmentTopology.REROUTED_ORDERS + "-repartition");
     }
 
     @Test

@@ -113,6 +113,36 @@ class EnrichmentTopologyTest {
     }
 
     @Test
+    void shouldJoinAnOrderOnThePartitionOwningItsCustomerWhereItIsRead() {
+        // Given customer 2, whose key the default partitioner puts on partition 0, where the driver reads everything
+        assertThat(RouteToOwnPartition.ownerOf("2", topics.orders().partitions())).isZero();
+        customers.pipeInput("2", customer(2, "max@example.com", "AT", "SILVER"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When they order
+        orders.pipeInput("2", order(6001, 2, 42), ORDER_PLACED);
+        // Then the order is enriched without being re-routed
+        TestRecord<String, EnrichedOrder> output = enriched.readRecord();
+        assertThat(output.value().getOrderId()).isEqualTo(6001L);
+        assertThat(output.headers().lastHeader(RouteToOwnPartition.REROUTED_FROM_TOPIC)).isNull();
+    }
+
+    @Test
+    void shouldRerouteAnOrderPublishedOnAPartitionThatDoesNotOwnItsCustomer() {
+        // Given customer 7, owned by partition 3, and an order of theirs read on partition 0 (as a CRC32 partitioner may)
+        assertThat(RouteToOwnPartition.ownerOf("7", topics.orders().partitions())).isEqualTo(3);
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When it is read
+        orders.pipeInput("7", order(6002, 7, 42), ORDER_PLACED);
+        // Then it is enriched (after one hop to its owner), not dead-lettered, and says where it was first read
+        TestRecord<String, EnrichedOrder> output = enriched.readRecord();
+        assertThat(output.value().getOrderId()).isEqualTo(6002L);
+        assertThat(new String(output.headers().lastHeader(RouteToOwnPartition.REROUTED_FROM_PARTITION).value(), UTF_8))
+                .isEqualTo("0");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldNeverPublishTheCustomersEmailAddress() {
         // Given a customer
         customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
