@@ -25,7 +25,9 @@ public final class RecordAccounting {
 
     private final MeterRegistry registry;
     private final String service;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Per stage, one counter per outcome without a reason: the per-record path is one map lookup, no allocation. */
+    private final Map<String, Counter[]> countersByStage = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetterCounters = new ConcurrentHashMap<>();
 
     public RecordAccounting(MeterRegistry registry, String service) {
         this.registry = registry;
@@ -38,23 +40,24 @@ public final class RecordAccounting {
     }
 
     public void received(String stage) {
-        counter(stage, Outcome.RECEIVED, "").increment();
+        countersOf(stage)[Outcome.RECEIVED.ordinal()].increment();
     }
 
     public void forwarded(String stage) {
-        counter(stage, Outcome.FORWARDED, "").increment();
+        countersOf(stage)[Outcome.FORWARDED.ordinal()].increment();
     }
 
     public void deadLettered(String stage, String reason) {
-        counter(stage, Outcome.DEAD_LETTERED, reason).increment();
+        deadLetterCounters.computeIfAbsent(stage + '\0' + reason, ignored -> register(stage, Outcome.DEAD_LETTERED, reason))
+                .increment();
     }
 
     public void late(String stage) {
-        counter(stage, Outcome.LATE, "").increment();
+        countersOf(stage)[Outcome.LATE.ordinal()].increment();
     }
 
     public void duplicate(String stage) {
-        counter(stage, Outcome.DUPLICATE, "").increment();
+        countersOf(stage)[Outcome.DUPLICATE.ordinal()].increment();
     }
 
     /** The current count of one outcome of one stage, all reasons together. */
@@ -67,16 +70,30 @@ public final class RecordAccounting {
         return service;
     }
 
-    private Counter counter(String stage, Outcome outcome, String reason) {
-        return counters.computeIfAbsent(stage + '\0' + outcome + '\0' + reason, ignored -> {
-            Counter.Builder builder = Counter.builder(METER)
-                    .description("Records read by a stage, by what became of them")
-                    .tag("service", service).tag("stage", stage).tag("outcome", outcome.tag());
-            if (outcome == Outcome.DEAD_LETTERED) {
-                builder.tag("reason", reason);
+    private Counter[] countersOf(String stage) {
+        Counter[] counters = countersByStage.get(stage);
+        if (counters != null) {
+            return counters;
+        }
+        return countersByStage.computeIfAbsent(stage, ignored -> {
+            Counter[] byOutcome = new Counter[Outcome.values().length];
+            for (Outcome outcome : Outcome.values()) {
+                if (outcome != Outcome.DEAD_LETTERED) {
+                    byOutcome[outcome.ordinal()] = register(stage, outcome, null);
+                }
             }
-            return builder.register(registry);
+            return byOutcome;
         });
+    }
+
+    private Counter register(String stage, Outcome outcome, String reason) {
+        Counter.Builder builder = Counter.builder(METER)
+                .description("Records read by a stage, by what became of them")
+                .tag("service", service).tag("stage", stage).tag("outcome", outcome.tag());
+        if (reason != null) {
+            builder.tag("reason", reason);
+        }
+        return builder.register(registry);
     }
 
     /** What became of a record a stage read. */

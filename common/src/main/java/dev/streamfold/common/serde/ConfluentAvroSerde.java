@@ -45,6 +45,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final boolean isKey;
     private final SpecificDatumWriter<T> writer;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    /** The id of this type's schema per topic written to: registered once, then a map lookup per record. */
+    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
 
     public ConfluentAvroSerde(SchemaRegistry registry, Class<T> type, boolean isKey) {
         this.registry = registry;
@@ -69,7 +71,11 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     }
 
     private byte[] write(String topic, T data) {
-        int id = registry.idOf(topic + (isKey ? "-key" : "-value"), readerSchema);
+        Integer id = idsByTopic.get(topic);
+        if (id == null) {
+            id = registry.idOf(topic + (isKey ? "-key" : "-value"), readerSchema);
+            idsByTopic.putIfAbsent(topic, id);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         out.write(MAGIC_BYTE);
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
