@@ -39,7 +39,7 @@ final class EvolvedOrders {
 
     EvolvedOrders(SuiteClient client, SuiteSettings settings, Ledger ledger, Map<Long, String> categoriesByProduct) {
         this.client = client;
-        this.topic = settings.topicPrefix() + "orders";
+        this.topic = client.topics().orders().name();
         this.ledger = ledger;
         this.categoriesByProduct = categoriesByProduct;
         this.schema = withChannel(Order.getClassSchema());
