@@ -80,14 +80,11 @@ class HostileInputIT {
                     product == 11 ? "books" : "games");
         }
         run.start();
-        client = new SuiteClient(run.settings());
+        client = run.client();
     }
 
     @AfterAll
     static void stopSuite() {
-        if (client != null) {
-            client.close();
-        }
         if (run != null) {
             run.close();
         }

@@ -7,7 +7,9 @@ import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackExtension;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * Outages are not lateness: while orders keep flowing, enrichment and then aggregation are each down for six times
- * the grace period, then start again and catch up their backlogs. Every order that was on time at its source must
+ * Outages are not lateness: while orders keep flowing, enrichment (stopped) and then aggregation (killed) are each
+ * down for six times the grace period, then start again and catch up their backlogs. Every order that was on time at its source must
  * be counted exactly; none may be dead-lettered or called late.
  */
 @ExtendWith(LocalStackExtension.class)
@@ -46,33 +48,32 @@ class OutageIT {
         }
         CATALOGUE.forEach((id, category) -> run.shop().insertProduct(id, "Product " + id, category, 1000, Instant.now()));
         run.start();
-        client = new SuiteClient(run.settings());
+        client = run.client();
     }
 
     @AfterAll
     static void stopSuite() {
-        if (client != null) {
-            client.close();
-        }
         if (run != null) {
             run.close();
         }
     }
 
     @Test
-    void shouldCountEveryOnTimeOrderExactlyAfterEnrichmentAndAggregationWereEachDownForSixTimesTheGrace() {
-        // Given orders placed all along, in the database and by an application
-        ShopTraffic traffic = new ShopTraffic(run.shop(), client, client.topics(), CATALOGUE, CUSTOMERS)
+    void shouldCountEveryOnTimeOrderExactlyAfterEnrichmentStoppedAndAggregationCrashedForSixTimesTheGrace() {
+        // Given orders placed all along, in the database and by two applications, one partitioning like librdkafka
+        SuiteClient otherLanguage = new SuiteClient(run.settings(),
+                Map.of(ProducerConfig.PARTITIONER_CLASS_CONFIG, Crc32Partitioner.class.getName()));
+        ShopTraffic traffic = new ShopTraffic(run.shop(), List.of(client, otherLanguage), client.topics(), CATALOGUE, CUSTOMERS)
                 .start(Duration.ofMillis(40), Duration.ofMillis(200));
-        try (traffic) {
+        try (otherLanguage; traffic) {
             TestSuite.pause(STEADY);
             // When enrichment is down for six times the grace, then comes back
             run.suite().stop(Service.ENRICHMENT);
             TestSuite.pause(OUTAGE);
             run.suite().start(Service.ENRICHMENT);
             TestSuite.pause(STEADY);
-            // And then aggregation is down as long, and comes back
-            run.suite().stop(Service.AGGREGATION);
+            // And then aggregation crashes (SIGKILL: no commit, an open transaction), is down as long, and comes back
+            run.suite().kill(Service.AGGREGATION);
             TestSuite.pause(OUTAGE);
             run.suite().start(Service.AGGREGATION);
             TestSuite.pause(STEADY);

@@ -7,6 +7,7 @@ import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackExtension;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,18 +45,14 @@ class RegistryOutageIT {
         }
         CATALOGUE.forEach((id, category) -> run.shop().insertProduct(id, "Product " + id, category, 1000, Instant.now()));
         run.start();
-        client = new SuiteClient(run.settings());
+        client = run.client();
     }
 
     @AfterAll
     static void stopSuite() {
         if (run != null) {
+            // Other test classes share the stack: never leave its registry stopped
             run.stack().startRegistry();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (run != null) {
             run.close();
         }
     }
@@ -63,7 +60,7 @@ class RegistryOutageIT {
     @Test
     void shouldDeadLetterNothingAndCountEveryOrderWhenTheRegistryComesBack() {
         // Given orders placed all along
-        ShopTraffic traffic = new ShopTraffic(run.shop(), client, client.topics(), CATALOGUE, CUSTOMERS)
+        ShopTraffic traffic = new ShopTraffic(run.shop(), List.of(client), client.topics(), CATALOGUE, CUSTOMERS)
                 .start(Duration.ofMillis(50), Duration.ofMillis(250));
         EvolvedOrders evolved = new EvolvedOrders(client, run.settings(), traffic.ledger(), CATALOGUE);
         try (traffic) {

@@ -8,6 +8,7 @@ import dev.streamfold.schemas.db.ShopDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -26,7 +27,7 @@ final class ShopTraffic implements AutoCloseable {
     private static final String[] CURRENCIES = {"EUR", "EUR", "USD", "GBP"};
 
     private final ShopDatabase shop;
-    private final SuiteClient client;
+    private final List<SuiteClient> publishers;
     private final Topic<String, Order> orders;
     private final Map<Long, String> categoriesByProduct;
     private final long customers;
@@ -40,10 +41,16 @@ final class ShopTraffic implements AutoCloseable {
         return thread;
     });
 
-    /** One set of serdes for the whole run: their schema caches then outlive a registry outage, as a real client's. */
-    ShopTraffic(ShopDatabase shop, SuiteClient client, Topics topics, Map<Long, String> categoriesByProduct, long customers) {
+    /**
+     * @param publishers the applications publishing orders, taking turns (e.g. one partitioning like Java's client, one
+     *                   like librdkafka's)
+     * @param topics     one set of serdes for the whole run: their schema caches outlive a registry outage, as a real
+     *                   client's
+     */
+    ShopTraffic(ShopDatabase shop, List<SuiteClient> publishers, Topics topics, Map<Long, String> categoriesByProduct,
+            long customers) {
         this.shop = shop;
-        this.client = client;
+        this.publishers = List.copyOf(publishers);
         this.orders = topics.orders();
         this.categoriesByProduct = Map.copyOf(categoriesByProduct);
         this.customers = customers;
@@ -71,10 +78,11 @@ final class ShopTraffic implements AutoCloseable {
                 .setProductId(product).setQuantity(1 + random.nextInt(3)).setAmountMinor(100 + random.nextInt(10_000))
                 .setCurrency(CURRENCIES[random.nextInt(CURRENCIES.length)]).setStatus("PLACED")
                 .setEventTime(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setSource(OrderSource.DIRECT).build();
-        client.publish(orders, order);
+        SuiteClient publisher = publishers.get((int) (n % publishers.size()));
+        publisher.publish(orders, order);
         ledger.counted(order, categoriesByProduct.get(product));
         if (n % 10 == 0) {
-            client.publish(orders, order); // a publisher's retry: the same event again, counted once
+            publisher.publish(orders, order); // a publisher's retry: the same event again, counted once
         }
     }
 

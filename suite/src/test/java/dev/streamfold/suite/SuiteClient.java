@@ -1,19 +1,11 @@
 package dev.streamfold.suite;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.jayway.jsonpath.JsonPath;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,11 +27,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** What the suite's integration tests do as clients: publish like an application, read topics, call the REST API. */
+/** What the suite's integration tests do as clients: publish like an application, read topics, read metrics. */
 final class SuiteClient implements AutoCloseable {
 
     private final SuiteSettings settings;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final KafkaProducer<byte[], byte[]> producer;
     /** For reading only (no Kafka client closes them): its schema cache outlives a registry outage, as a real reader's. */
     private final Topics readerTopics;
@@ -70,11 +61,6 @@ final class SuiteClient implements AutoCloseable {
         String key = Long.toString(order.getCustomerId());
         send(orders.name(), orders.keySerde().serializer().serialize(orders.name(), key),
                 orders.valueSerde().serializer().serialize(orders.name(), order));
-    }
-
-    <K, V> void send(Topic<K, V> topic, K key, V value) {
-        send(topic.name(), key == null ? null : topic.keySerde().serializer().serialize(topic.name(), key),
-                value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value));
     }
 
     /** Any bytes at all, acknowledged before returning. */
@@ -112,20 +98,6 @@ final class SuiteClient implements AutoCloseable {
             }
             return records;
         }
-    }
-
-    /** The windows of a category in [from, to) as the query API serves them; fails unless it answers 200. */
-    List<Map<String, Object>> windows(String category, Instant from, Instant to) {
-        String body = get(settings.baseUrl(Service.QUERY) + "/api/v1/aggregates/category/" + category
-                + "?from=" + from + "&to=" + to, 200);
-        return JsonPath.read(body, "$.windows");
-    }
-
-    /** One window's order count and revenue per currency, or an empty map if the window has no orders yet. */
-    Map<String, Object> window(String category, Instant windowStart) {
-        return windows(category, windowStart, windowStart.plus(Duration.ofMinutes(1))).stream()
-                .filter(window -> windowStart.toString().equals(window.get("windowStart")))
-                .findFirst().orElse(Map.of());
     }
 
     /**
@@ -167,20 +139,6 @@ final class SuiteClient implements AutoCloseable {
             labels.put(label.group(1), label.group(2));
         }
         return labels;
-    }
-
-    String get(String url, int expectedStatus) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as("%s: %s", url, response.body()).isEqualTo(expectedStatus);
-            return response.body();
-        } catch (IOException e) {
-            throw new IllegalStateException(url + " is not answering", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     @Override

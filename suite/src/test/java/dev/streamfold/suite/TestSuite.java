@@ -29,6 +29,7 @@ final class TestSuite implements AutoCloseable {
     private final SuiteSettings settings;
     private final ShopDatabase shop;
     private RunningSuite suite;
+    private SuiteClient client;
 
     private TestSuite(LocalStack stack, SuiteSettings settings, ShopDatabase shop) {
         this.stack = stack;
@@ -54,6 +55,12 @@ final class TestSuite implements AutoCloseable {
 
     void start() {
         suite = RunningSuite.start(settings);
+        client = new SuiteClient(settings);
+    }
+
+    /** The test's client of this run (publishing like Java's default client); closed with the run. */
+    SuiteClient client() {
+        return client;
     }
 
     ShopDatabase shop() {
@@ -107,6 +114,9 @@ final class TestSuite implements AutoCloseable {
 
     @Override
     public void close() {
+        if (client != null) {
+            client.close();
+        }
         if (suite != null) {
             suite.close();
         }

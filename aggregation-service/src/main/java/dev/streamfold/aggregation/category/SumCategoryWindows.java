@@ -41,6 +41,8 @@ final class SumCategoryWindows implements Processor<String, WindowDelta, WindowK
     private ProcessorContext<WindowKey, WindowAggregate> context;
     private KeyValueStore<CategoryWindow, WindowAggregate> totals;
     private KeyValueStore<Integer, Long> sourceStreamTimes;
+    /** Windows starting before this were deleted by the last purge (derived again by the first purge after a restart). */
+    private long forgottenBefore = Long.MIN_VALUE;
 
     SumCategoryWindows(WindowSettings windows, RecordAccounting accounting, String stage, String totalsStore,
             String sourceStreamTimesStore, int inputPartitions) {
@@ -71,10 +73,10 @@ final class SumCategoryWindows implements Processor<String, WindowDelta, WindowK
             throw new IllegalArgumentException("A window delta without a category or a value (key " + category + ")");
         }
         long windowStart = delta.windowStart();
-        if (windowStart < forgottenBefore()) {
+        if (windowStart < forgottenBefore) {
             throw new IllegalStateException("Cannot add " + delta.orderCount() + " orders to category '" + category
                     + "' in window " + Instant.ofEpochMilli(windowStart) + ": windows before "
-                    + Instant.ofEpochMilli(forgottenBefore()) + " are forgotten already");
+                    + Instant.ofEpochMilli(forgottenBefore) + " are forgotten already");
         }
         CategoryWindow key = new CategoryWindow(category, windowStart);
         WindowAggregate current = totals.get(key);
@@ -117,17 +119,13 @@ final class SumCategoryWindows implements Processor<String, WindowDelta, WindowK
         return lowest;
     }
 
-    private long forgottenBefore() {
-        long watermark = watermark();
-        return watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - windows.retention().toMillis();
-    }
-
     /** Keys sort by window start (see {@link CategoryWindowSerde}), so the old windows come first. */
     private void forgetOldWindows() {
-        long before = forgottenBefore();
-        if (before == Long.MIN_VALUE) {
+        long watermark = watermark();
+        if (watermark == Long.MIN_VALUE) {
             return;
         }
+        long before = watermark - windows.retention().toMillis();
         List<CategoryWindow> old = new ArrayList<>();
         try (KeyValueIterator<CategoryWindow, WindowAggregate> oldestFirst = totals.all()) {
             while (oldestFirst.hasNext()) {
@@ -139,5 +137,6 @@ final class SumCategoryWindows implements Processor<String, WindowDelta, WindowK
             }
         }
         old.forEach(totals::delete);
+        forgottenBefore = before;
     }
 }

@@ -147,7 +147,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         log.debug("Order {} of window {} is late: stream time {}", record.value().getEventId(), start, Instant.ofEpochMilli(streamTime));
         context.forward(new Record<String, WindowingOutput>(record.key(), new LateOrder(record.value()), now,
                 LateOrderHeaders.describe(record.headers(), context.applicationId(),
-                        source.map(RecordMetadata::topic).orElse("orders.enriched"),
+                        source.map(RecordMetadata::topic).orElse(stage),
                         source.map(RecordMetadata::partition).orElse(partition),
                         start, end, windows.grace(), Instant.ofEpochMilli(streamTime))));
     }
