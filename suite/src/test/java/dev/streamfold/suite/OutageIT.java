@@ -28,6 +28,8 @@ class OutageIT {
     private static final Duration GRACE = Duration.ofSeconds(5);
     private static final Duration OUTAGE = GRACE.multipliedBy(6);
     private static final Duration STEADY = Duration.ofSeconds(8);
+    /** The ledger's window: outages are placed so that one of these ends, and closes, while a service is down. */
+    private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
     private static final Map<Long, String> CATALOGUE = Map.of(11L, "books", 12L, "books", 21L, "games", 22L, "toys");
     private static final long CUSTOMERS = 8;
@@ -67,12 +69,14 @@ class OutageIT {
                 .start(Duration.ofMillis(40), Duration.ofMillis(200));
         try (otherLanguage; traffic) {
             TestSuite.pause(STEADY);
-            // When enrichment is down for six times the grace, then comes back
+            // When enrichment is down for six times the grace, over a window's end and its grace, then comes back
+            pauseUntilAWindowEndsEarlyInTheOutage();
             run.suite().stop(Service.ENRICHMENT);
             TestSuite.pause(OUTAGE);
             run.suite().start(Service.ENRICHMENT);
             TestSuite.pause(STEADY);
             // And then aggregation crashes (SIGKILL: no commit, an open transaction), is down as long, and comes back
+            pauseUntilAWindowEndsEarlyInTheOutage();
             run.suite().kill(Service.AGGREGATION);
             TestSuite.pause(OUTAGE);
             run.suite().start(Service.AGGREGATION);
@@ -87,6 +91,26 @@ class OutageIT {
         assertThat(client.readAll(client.topics().ordersLate().name())).isEmpty();
         for (String deadLetters : run.deadLetterTopics()) {
             assertThat(client.readAll(deadLetters)).as(deadLetters).isEmpty();
+        }
+    }
+
+    /**
+     * Waits until the current window ends a grace period or more after now, and at least the outage's first half plus
+     * a grace before the service is back: the window then closes, at its source, while the service is down, and its
+     * last orders meet the backlog's later ones when the service catches up. Left to chance, most runs would miss it.
+     */
+    private static void pauseUntilAWindowEndsEarlyInTheOutage() {
+        Duration earliest = GRACE;
+        Duration latest = OUTAGE.dividedBy(2).minus(GRACE);
+        Instant now = Instant.now();
+        long windowMs = WINDOW.toMillis();
+        Instant windowEnd = Instant.ofEpochMilli((now.toEpochMilli() / windowMs + 1) * windowMs);
+        Instant start = windowEnd.minus(latest);
+        if (start.isBefore(now)) {
+            start = Duration.between(now, windowEnd).compareTo(earliest) >= 0 ? now : start.plus(WINDOW);
+        }
+        if (start.isAfter(now)) {
+            TestSuite.pause(Duration.between(now, start));
         }
     }
 }

@@ -19,7 +19,10 @@ public final class LateOrderHeaders {
     public static final String WINDOW_START = "streamfold.late.window.start";
     /** End (exclusive) of the order's window. */
     public static final String WINDOW_END = "streamfold.late.window.end";
-    /** The input partition's event-time stream time when the order arrived. */
+    /**
+     * The event-time stream time the order was judged by: its source partition's when it was read there (stamped by
+     * enrichment), else the input partition's when the order arrived.
+     */
     public static final String STREAM_TIME = "streamfold.late.stream.time";
     /** The service (Kafka Streams application id) that found the order late. */
     public static final String SERVICE = "streamfold.late.service";
@@ -27,11 +30,14 @@ public final class LateOrderHeaders {
     private LateOrderHeaders() {
     }
 
-    static Headers describe(Headers original, String service, String sourceTopic, int sourcePartition,
+    /**
+     * @param progressOf whose stream time {@code streamTime} is, in words (e.g. "orders.enriched-2")
+     */
+    static Headers describe(Headers original, String service, String progressOf,
             Instant windowStart, Instant windowEnd, Duration grace, Instant streamTime) {
         RecordHeaders headers = original == null ? new RecordHeaders() : new RecordHeaders(original.toArray());
         String reason = "window " + windowStart + "–" + windowEnd + " closed at " + windowEnd.plus(grace) + " (end + grace "
-                + grace + "); stream time of " + sourceTopic + "-" + sourcePartition + " was already " + streamTime;
+                + grace + "); stream time of " + progressOf + " was already " + streamTime;
         headers.add(REASON, bytes(reason));
         headers.add(WINDOW_START, bytes(windowStart.toString()));
         headers.add(WINDOW_END, bytes(windowEnd.toString()));

@@ -1,12 +1,14 @@
 package dev.streamfold.aggregation.category;
 
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.order.SourceStreamTime;
 import dev.streamfold.schemas.EnrichedOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -28,14 +30,18 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Duplicate</b>: an event id this partition already counted is dropped (counted {@code duplicate}). A
  *       re-delivered event keeps its customer key, so it always comes back to this task. Ids are kept in a window store
  *       at the order's event time until the order's window has closed.</li>
- *   <li><b>Late</b>: if the order's window is closed for this partition (its event-time stream time >= window end +
- *       grace), the order goes to {@code orders.late} with headers saying why (counted {@code late}).</li>
+ *   <li><b>Late</b>: if the order's window was closed when the order arrived at its source (the stream time of the
+ *       {@code orders} partition it was first read from, which enrichment stamps on it: {@link SourceStreamTime}, is
+ *       >= window end + grace), the order goes to {@code orders.late} with headers saying why (counted {@code late}).
+ *       An order without that stamp is judged by this partition's own stream time.</li>
  *   <li><b>Accepted</b>: the order is added to the pending delta of its (category, window) (counted
  *       {@code forwarded}); the partition's stream time moves to its event time, but never past the wall clock.</li>
  * </ol>
  *
- * <p>Lateness is judged here, per input partition, so that partitions catching up a backlog at different speeds can
- * never make each other's orders late, whatever order their records meet in downstream.
+ * <p>Lateness is judged by the source's progress, not by the interleaving a service's catch-up produced: an order
+ * that enrichment re-routed or kept waiting while its neighbours went ahead (most visibly after an outage, when the
+ * re-routed part of a backlog comes after the rest of it) is not late for that. Judged before the repartition, per
+ * order, partitions catching up at different speeds never make each other's orders late either.
  *
  * <p>An order that would overflow its pending delta throws before any state is changed: it is dead-lettered to
  * {@code orders.enriched.dlq} with its own bytes, and neither stream time nor the seen ids move.
@@ -105,8 +111,9 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         }
         long now = context.currentSystemTimeMs();
         long windowStart = windows.windowStart(eventTime);
-        if (windows.isClosed(windowStart, streamTime)) {
-            forwardLate(record, windowStart, now);
+        OptionalLong sourceStreamTime = SourceStreamTime.of(record.headers());
+        if (windows.isClosed(windowStart, sourceStreamTime.orElse(streamTime))) {
+            forwardLate(record, windowStart, now, sourceStreamTime);
             accounting.late(stage);
             return;
         }
@@ -140,16 +147,22 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         }
     }
 
-    private void forwardLate(Record<String, EnrichedOrder> record, long windowStart, long now) {
-        Optional<RecordMetadata> source = context.recordMetadata();
+    private void forwardLate(Record<String, EnrichedOrder> record, long windowStart, long now, OptionalLong sourceStreamTime) {
         Instant start = Instant.ofEpochMilli(windowStart);
         Instant end = Instant.ofEpochMilli(windows.windowEnd(windowStart));
-        log.debug("Order {} of window {} is late: stream time {}", record.value().getEventId(), start, Instant.ofEpochMilli(streamTime));
+        Instant judgedAt = Instant.ofEpochMilli(sourceStreamTime.orElse(streamTime));
+        log.debug("Order {} of window {} is late: stream time {}", record.value().getEventId(), start, judgedAt);
         context.forward(new Record<String, WindowingOutput>(record.key(), new LateOrder(record.value()), now,
-                LateOrderHeaders.describe(record.headers(), context.applicationId(),
-                        source.map(RecordMetadata::topic).orElse(stage),
-                        source.map(RecordMetadata::partition).orElse(partition),
-                        start, end, windows.grace(), Instant.ofEpochMilli(streamTime))));
+                LateOrderHeaders.describe(record.headers(), context.applicationId(), progressOf(sourceStreamTime),
+                        start, end, windows.grace(), judgedAt)));
+    }
+
+    private String progressOf(OptionalLong sourceStreamTime) {
+        if (sourceStreamTime.isPresent()) {
+            return "the orders partition it was first read from";
+        }
+        Optional<RecordMetadata> input = context.recordMetadata();
+        return input.map(RecordMetadata::topic).orElse(stage) + "-" + input.map(RecordMetadata::partition).orElse(partition);
     }
 
     /** Forwards and deletes every pending delta; the record timestamp is the wall clock (write time), never event time. */

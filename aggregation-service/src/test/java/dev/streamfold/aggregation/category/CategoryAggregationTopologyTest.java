@@ -9,6 +9,7 @@ import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.accounting.RecordAccounting.Outcome;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.order.SourceStreamTime;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topic;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
@@ -231,6 +233,28 @@ class CategoryAggregationTopologyTest {
         assertThat(text(headers, LateOrderHeaders.REASON))
                 .contains(W1.toString(), W2.toString(), "closed at " + W3, "PT1M", "orders.enriched-0");
         assertThat(accounting.count(topics.ordersEnriched().name(), Outcome.LATE)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldJudgeAnOrderByItsSourcePartitionsProgressNotByTheOrdersThatOvertookIt() {
+        // Given orders from source partitions that have reached W3: this partition's stream time is past W1's end + grace
+        sendFromSource(order("e1", 1, "books", 100, "EUR", W3), W3);
+
+        // When an order of W1 arrives that was read at its source while that source was still in W1 (it was re-routed
+        // or kept waiting), and another of W1 that its source read only after reaching W3
+        sendFromSource(order("e2", 2, "books", 400, "EUR", W1.plusSeconds(30)), W1.plusSeconds(40));
+        EnrichedOrder lateAtSource = order("e3", 3, "books", 800, "EUR", W1.plusSeconds(50));
+        sendFromSource(lateAtSource, W3);
+        flush();
+
+        // Then the first is counted in W1, and only the one that was late at its source is late
+        assertThat(aggregates.readKeyValuesToMap().get(new WindowKey("books", W1)))
+                .isEqualTo(window("books", W1, W2, 1, Map.of("EUR", 400L)));
+        TestRecord<String, EnrichedOrder> late = lateOrders.readRecord();
+        assertThat(late.value()).isEqualTo(lateAtSource);
+        assertThat(text(late.headers(), LateOrderHeaders.STREAM_TIME)).isEqualTo(W3.toString());
+        assertThat(text(late.headers(), LateOrderHeaders.REASON)).contains("the orders partition it was first read from");
+        assertThat(lateOrders.isEmpty()).isTrue();
     }
 
     @Test
@@ -493,6 +517,13 @@ class CategoryAggregationTopologyTest {
     /** Piped as the broker would stamp it: key = customer id, timestamp = the wall clock (write time). */
     private void send(EnrichedOrder order) {
         orders.pipeInput(Long.toString(order.getCustomerId()), order, wallClock);
+    }
+
+    /** As enrichment sends it: stamped with the progress of the orders partition it was read from. */
+    private void sendFromSource(EnrichedOrder order, Instant sourceStreamTime) {
+        RecordHeaders headers = new RecordHeaders();
+        SourceStreamTime.stamp(headers, sourceStreamTime.toEpochMilli());
+        orders.pipeInput(new TestRecord<>(Long.toString(order.getCustomerId()), order, headers, wallClock));
     }
 
     /** Moves the wall clock by one flush interval: pending deltas are forwarded and summed. */

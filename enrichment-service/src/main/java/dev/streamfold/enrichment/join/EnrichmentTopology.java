@@ -35,6 +35,10 @@ import org.apache.kafka.streams.state.Stores;
  * through a sink of their own. Orders that break the shared rule, or that the join would mis-join (no value, not keyed
  * by customer id), are dead-lettered by {@code validate-order}; customer records without a key or under another
  * customer's key by {@code validate-customer}.
+ *
+ * <p>Every valid order leaves with the event-time progress of the {@code orders} partition it was read from
+ * ({@code stamp-source-stream-time}), so that the detour of a re-routed or waiting order never makes it late
+ * downstream.
  */
 public final class EnrichmentTopology {
 
@@ -46,6 +50,9 @@ public final class EnrichmentTopology {
     public static final String PRODUCTS_SOURCE = "products-source";
     public static final String PRODUCTS_STORE = "products-store";
     public static final String VALIDATE_ORDER = "validate-order";
+    public static final String STAMP_SOURCE_STREAM_TIME = "stamp-source-stream-time";
+    /** Per {@code orders} partition, its event-time stream time (see {@link StampSourceStreamTime}). */
+    public static final String SOURCE_STREAM_TIME_STORE = "orders-source-stream-time";
     public static final String CHECK_OWNER_PARTITION = "check-owner-partition";
     public static final String ROUTE_BY_PARTITION = "route-by-partition-";
     public static final String OWNER_BRANCH = "on-owner";
@@ -84,11 +91,15 @@ public final class EnrichmentTopology {
         ParkedOrderSerde parkedOrders = new ParkedOrderSerde(topics.orders());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_REFERENCES_STORE),
                 Serdes.String(), parkedOrders));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STREAM_TIME_STORE),
+                Serdes.Integer(), Serdes.Long()).withCachingEnabled());
 
         String ordersStage = topics.orders().name();
         KStream<String, Order> validated = builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))
                 .processValues(() -> new ValidateOrderRecords<Order>(rules::requireValidRecord, accounting, ordersStage),
-                        Named.as(VALIDATE_ORDER));
+                        Named.as(VALIDATE_ORDER))
+                .processValues(() -> new StampSourceStreamTime(SOURCE_STREAM_TIME_STORE), Named.as(STAMP_SOURCE_STREAM_TIME),
+                        SOURCE_STREAM_TIME_STORE);
         KStream<String, JoinOutcome> outcomes = onOwnerPartitions(validated, topics.orders())
                 // The global products store needs no connecting; the customers store is this task's partition.
                 .process(() -> new ReferenceJoinProcessor(referenceWait, parkedOrders, accounting, ordersStage),

@@ -9,6 +9,7 @@ import dev.streamfold.common.accounting.RecordAccounting.Outcome;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.InvalidOrderException;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.order.SourceStreamTime;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topic;
@@ -140,6 +141,32 @@ class EnrichmentTopologyTest {
         assertThat(new String(output.headers().lastHeader(RouteToOwnPartition.REROUTED_FROM_PARTITION).value(), UTF_8))
                 .isEqualTo("0");
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldStampEveryOrderWithTheProgressOfThePartitionItWasFirstReadFromReroutedOrNot() {
+        // Given customers 2 (owned by partition 0, where the driver reads) and 7 (owned by partition 3)
+        customers.pipeInput("2", customer(2, "max@example.com", "AT", "SILVER"), CUSTOMER_UPDATED);
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When partition 0 delivers an order placed at ORDER_PLACED, then one placed a minute before it, to be re-routed
+        orders.pipeInput("2", order(6001, 2, 42), ORDER_PLACED);
+        orders.pipeInput("7", placedAt(order(6002, 7, 42), ORDER_PLACED.minus(Duration.ofMinutes(1))), ORDER_PLACED);
+        // Then both carry the source partition's progress when they were read: the detour does not reset it
+        assertThat(enriched.readRecordsToList()).extracting(record -> record.value().getOrderId(),
+                        record -> SourceStreamTime.of(record.headers()).orElseThrow())
+                .containsExactlyInAnyOrder(tuple(6001L, ORDER_PLACED.toEpochMilli()), tuple(6002L, ORDER_PLACED.toEpochMilli()));
+    }
+
+    @Test
+    void shouldNeverMoveTheSourceProgressPastTheWallClock() {
+        // Given a known customer and product
+        customers.pipeInput("2", customer(2, "max@example.com", "AT", "SILVER"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        // When an order comes from a clock 30 minutes fast (within the allowed skew)
+        orders.pipeInput("2", placedAt(order(6003, 2, 42), WALL_CLOCK_START.plus(Duration.ofMinutes(30))), ORDER_PLACED);
+        // Then it is enriched, but the progress it carries is the wall clock, so it closes no window early downstream
+        assertThat(SourceStreamTime.of(enriched.readRecord().headers())).hasValue(WALL_CLOCK_START.toEpochMilli());
     }
 
     @Test
@@ -478,6 +505,10 @@ class EnrichmentTopologyTest {
     private static Product product(long id, String name, String category) {
         return Product.newBuilder().setId(id).setName(name).setCategory(category).setPriceMinor(12_999)
                 .setUpdatedAt(CUSTOMER_UPDATED).build();
+    }
+
+    private static Order placedAt(Order order, Instant eventTime) {
+        return Order.newBuilder(order).setEventTime(eventTime).build();
     }
 
     private static Order order(long orderId, long customerId, long productId) {
