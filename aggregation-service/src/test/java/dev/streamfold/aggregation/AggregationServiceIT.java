@@ -1,5 +1,7 @@
 package dev.streamfold.aggregation;
 
+import static dev.streamfold.aggregation.category.EnrichedOrders.changed;
+import static dev.streamfold.aggregation.category.EnrichedOrders.databaseOrder;
 import static dev.streamfold.aggregation.category.EnrichedOrders.order;
 import static dev.streamfold.aggregation.category.EnrichedOrders.window;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +15,7 @@ import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.schemas.EnrichedOrder;
+import dev.streamfold.schemas.OrderOperation;
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
 import java.net.URI;
@@ -120,6 +123,31 @@ class AggregationServiceIT {
         // And the re-delivery shows in the accounting counter
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
                 .containsPattern("streamfold_records_total\\{[^}]*outcome=\"duplicate\"[^}]*stage=\"" + PREFIX + "orders.enriched\"[^}]*}"));
+    }
+
+    @Test
+    void shouldApplyUpdatesCancellationsAndDeletesOfOrdersByTheirVersions() {
+        // Given database orders of W1: one whose amount is changed, one cancelled, one deleted, and a stale re-delivery
+        String shoes = "shoes-" + RUN;
+        EnrichedOrder repriced = databaseOrder(1_001, 1, 11, shoes, 1_000, "EUR", W1.plusSeconds(40));
+        EnrichedOrder cancelled = databaseOrder(1_002, 1, 12, shoes, 500, "EUR", W1.plusSeconds(41));
+        EnrichedOrder deleted = databaseOrder(1_003, 1, 13, shoes, 300, "USD", W1.plusSeconds(42));
+        List<EnrichedOrder> sent = List.of(
+                repriced, cancelled, deleted,
+                changed(repriced, 2, OrderOperation.UPDATE, o -> o.setAmountMinor(1_250)),
+                changed(cancelled, 2, OrderOperation.UPDATE, o -> o.setStatus("CANCELLED")),
+                changed(deleted, 2, OrderOperation.DELETE, o -> o),
+                repriced);
+
+        // When they are published in that order, keyed by customer id
+        Topic<String, EnrichedOrder> input = topics().ordersEnriched();
+        try (KafkaProducer<String, EnrichedOrder> producer = producer(input.valueSerde().serializer())) {
+            sent.forEach(order -> producer.send(new ProducerRecord<>(input.name(), Long.toString(order.getCustomerId()), order)));
+        }
+
+        // Then the window holds the repriced order only, with its new amount; the deleted order's currency shows zero
+        awaitLatestAggregates(Set.of(shoes), Map.of(
+                new WindowKey(shoes, W1), window(shoes, W1, W2, 1, Map.of("EUR", 1_250L, "USD", 0L))));
     }
 
     @Test

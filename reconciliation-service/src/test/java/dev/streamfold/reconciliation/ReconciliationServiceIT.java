@@ -99,12 +99,14 @@ class ReconciliationServiceIT {
 
     @Test
     void shouldPublishAMatchWhenTheCommittedAggregateAgreesWithTheDatabase() throws Exception {
-        // Given three orders of one category in window W, in two currencies, and one just after W
+        // Given three orders of one category in window W, in two currencies, a cancelled one (which counts for nothing,
+        // by the shared revenue rule) and one just after W
         String category = "books-" + RUN;
         Instant window = BASE;
         long product = productIn(category);
         long customer = customer();
         shop.insertOrder(customer, product, 1_000, "EUR", window.plusSeconds(5));
+        shop.insertOrder(customer, product, 7_777, "EUR", "CANCELLED", window.plusSeconds(6));
         shop.insertOrder(customer, product, 250, "EUR", window.plusSeconds(20));
         shop.insertOrder(customer, product, 500, "USD", window.plus(WINDOW).minusMillis(1));
         shop.insertOrder(customer, product, 9_999, "EUR", window.plus(WINDOW));

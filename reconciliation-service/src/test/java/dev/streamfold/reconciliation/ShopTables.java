@@ -1,12 +1,11 @@
 package dev.streamfold.reconciliation;
 
+import dev.streamfold.schemas.db.ShopDatabase;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import javax.sql.DataSource;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The shop's source tables in a test database, with the DDL the schemas module ships. */
@@ -20,7 +19,8 @@ final class ShopTables {
 
     static ShopTables create(String jdbcUrl, String user, String password) {
         DataSource dataSource = new DriverManagerDataSource(jdbcUrl, user, password);
-        new ResourceDatabasePopulator(new ClassPathResource("db/shop-schema.sql")).execute(dataSource);
+        // ShopDatabase runs the DDL as one script: its trigger function's body holds semicolons.
+        new ShopDatabase(jdbcUrl, user, password).createSchema();
         return new ShopTables(dataSource);
     }
 
@@ -37,12 +37,16 @@ final class ShopTables {
     }
 
     void insertOrder(long customerId, long productId, long amountMinor, String currency, Instant createdAt) {
+        insertOrder(customerId, productId, amountMinor, currency, "PLACED", createdAt);
+    }
+
+    void insertOrder(long customerId, long productId, long amountMinor, String currency, String status, Instant createdAt) {
         OffsetDateTime at = OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC);
         jdbc.sql("""
                 INSERT INTO orders (customer_id, product_id, quantity, amount, currency, status, created_at, updated_at)
-                VALUES (?, ?, 1, ?, ?, 'PLACED', ?, ?)
+                VALUES (?, ?, 1, ?, ?, ?, ?, ?)
                 """)
-                .params(customerId, productId, amountMinor, currency, at, at)
+                .params(customerId, productId, amountMinor, currency, status, at, at)
                 .update();
     }
 }

@@ -20,8 +20,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * {@code orders.enriched} → validate → per input partition: drop re-delivered event ids, send orders of windows
- * already closed for that partition to {@code orders.late}, add the rest to a pending delta per (category, window)
+ * {@code orders.enriched} → validate → per input partition: drop order changes not newer than the order's version
+ * already applied, send changes of windows already closed at their source to {@code orders.late}, apply the rest to a
+ * pending delta per (category, window) by taking the order's previous contribution back and adding its new one
  * → flush deltas (wall clock) → repartition by category → sum deltas into window totals → {@code aggregates.category},
  * keyed by (category, window start).
  *
@@ -55,15 +56,16 @@ public final class CategoryAggregationTopology {
     static final String SUM_CATEGORY_WINDOWS = "sum-category-windows";
     static final String AGGREGATES_SINK = "aggregates-category-sink";
 
-    static final String SEEN_EVENT_IDS_STORE = "seen-event-ids";
+    /** Per order ("&lt;source&gt;:&lt;order id&gt;", at its event time): what its latest applied version contributes. */
+    static final String ORDER_CONTRIBUTIONS_STORE = "order-contributions";
     static final String STREAM_TIME_STORE = "partition-stream-time";
     static final String PENDING_DELTAS_STORE = "pending-window-deltas";
     static final String WINDOW_TOTALS_STORE = "category-window-totals";
     /** Per input partition, the stream time it last reported with a delta: the final stage's watermark. */
     static final String SOURCE_STREAM_TIMES_STORE = "input-partition-stream-times";
 
-    /** Seen ids are points in time, not spans: the smallest window the store allows. */
-    private static final Duration SEEN_AT_INSTANT = Duration.ofMillis(1);
+    /** An order's contribution is kept at an instant (its event time), not a span: the smallest window the store allows. */
+    private static final Duration AT_INSTANT = Duration.ofMillis(1);
 
     private CategoryAggregationTopology() {
     }
@@ -100,9 +102,9 @@ public final class CategoryAggregationTopology {
         StreamsBuilder builder = new StreamsBuilder();
 
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(SEEN_EVENT_IDS_STORE, windows.deduplicationRetention(rules.maxEventTimeAhead()),
-                        SEEN_AT_INSTANT, false),
-                Serdes.String(), Serdes.Long()));
+                Stores.persistentWindowStore(ORDER_CONTRIBUTIONS_STORE, windows.contributionRetention(rules.maxEventTimeAhead()),
+                        AT_INSTANT, false),
+                Serdes.String(), new OrderContributionSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE),
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_DELTAS_STORE),
@@ -117,8 +119,8 @@ public final class CategoryAggregationTopology {
                 .processValues(() -> new ValidateOrderRecords<EnrichedOrder>(rules::requireValidRecord, accounting, input.name()),
                         Named.as(VALIDATE_ORDERS))
                 .process(() -> new WindowOrders(windows, accounting, input.name(), flushInterval,
-                                SEEN_EVENT_IDS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE),
-                        Named.as(WINDOW_ORDERS), SEEN_EVENT_IDS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE);
+                                ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE),
+                        Named.as(WINDOW_ORDERS), ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE);
 
         windowed.split(Named.as(ROUTE))
                 .branch((key, value) -> value instanceof LateOrder, Branched.withConsumer(lateOrders -> lateOrders

@@ -1,12 +1,15 @@
 package dev.streamfold.aggregation.category;
 
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.order.RevenueRule;
 import dev.streamfold.common.order.SourceStreamTime;
 import dev.streamfold.schemas.EnrichedOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -23,28 +26,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs on one input partition of {@code orders.enriched} (one task), before any repartition, on orders that passed
- * {@code validate-orders}. In this order:
+ * Runs on one input partition of {@code orders.enriched} (one task), before any repartition, on order change events
+ * that passed {@code validate-orders}. Orders are an upsert changelog by order id: each event carries the order's
+ * whole state after a change, and a version that grows per order. In this order:
  *
  * <ol>
- *   <li><b>Duplicate</b>: an event id this partition already counted is dropped (counted {@code duplicate}). A
- *       re-delivered event keeps its customer key, so it always comes back to this task. Ids are kept in a window store
- *       at the order's event time until the order's window has closed.</li>
- *   <li><b>Late</b>: if the order's window was closed when the order arrived at its source (the stream time of the
+ *   <li><b>Duplicate</b>: if this partition already applied a version of the order at least as new (the
+ *       {@code order-contributions} store, keyed by "&lt;source&gt;:&lt;order id&gt;" at the order's event time), the
+ *       event is a re-delivery or a stale change that arrived after a newer one: dropped (counted {@code duplicate}).
+ *       All changes of an order keep its customer key, so they all come to this task.</li>
+ *   <li><b>Late</b>: if the order's window was closed when the change arrived at its source (the stream time of the
  *       {@code orders} partition it was first read from, which enrichment stamps on it: {@link SourceStreamTime}, is
- *       >= window end + grace), the order goes to {@code orders.late} with headers saying why (counted {@code late}).
- *       An order without that stamp is judged by this partition's own stream time.</li>
- *   <li><b>Accepted</b>: the order is added to the pending delta of its (category, window) (counted
- *       {@code forwarded}); the partition's stream time moves to its event time, but never past the wall clock.</li>
+ *       >= window end + grace), the change goes to {@code orders.late} with headers saying why (counted {@code late})
+ *       and changes nothing. A change without that stamp is judged by this partition's own stream time.</li>
+ *   <li><b>Applied</b> (counted {@code forwarded}): the order's previous contribution, if it counted, is taken back out
+ *       of the pending delta of its (category, window); the new state, if it counts ({@link RevenueRule}), is added to
+ *       its own; the new state is stored, whether it counts or not, so that older versions stay ignored. The
+ *       partition's stream time moves to the event time, but never past the wall clock.</li>
  * </ol>
+ *
+ * <p>An order's event time is its placement, the same in every change, so every change of an order falls into the
+ * same window and finds the previous one with an exact look-up; only the category can differ between versions.
  *
  * <p>Lateness is judged by the source's progress, not by the interleaving a service's catch-up produced: an order
  * that enrichment re-routed or kept waiting while its neighbours went ahead (most visibly after an outage, when the
  * re-routed part of a backlog comes after the rest of it) is not late for that. Judged before the repartition, per
  * order, partitions catching up at different speeds never make each other's orders late either.
  *
- * <p>An order that would overflow its pending delta throws before any state is changed: it is dead-lettered to
- * {@code orders.enriched.dlq} with its own bytes, and neither stream time nor the seen ids move.
+ * <p>A change that would overflow a pending delta throws before any state is changed: it is dead-lettered to
+ * {@code orders.enriched.dlq} with its own bytes, and neither stream time nor the stored contribution moves.
  *
  * <p>A wall-clock punctuator forwards every pending delta (keyed by category, stamped with the wall clock) and deletes
  * it; both are part of the task's exactly-once transaction. The pending store is cached, so between two commits its
@@ -60,12 +70,13 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private final RecordAccounting accounting;
     private final String stage;
     private final Duration flushInterval;
-    private final String seenEventIdsStore;
+    private final String contributionsStore;
     private final String streamTimeStore;
     private final String pendingDeltasStore;
 
     private ProcessorContext<String, WindowingOutput> context;
-    private WindowStore<String, Long> seenEventIds;
+    /** Per order identity, at the order's event time: what its latest applied version contributes. */
+    private WindowStore<String, OrderContribution> contributions;
     private KeyValueStore<Integer, Long> streamTimes;
     private KeyValueStore<CategoryWindow, WindowDelta> pendingDeltas;
     private int partition;
@@ -73,7 +84,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private long streamTime;
 
     WindowOrders(WindowSettings windows, RecordAccounting accounting, String stage, Duration flushInterval,
-            String seenEventIdsStore, String streamTimeStore, String pendingDeltasStore) {
+            String contributionsStore, String streamTimeStore, String pendingDeltasStore) {
         if (flushInterval.isZero() || flushInterval.isNegative()) {
             throw new IllegalArgumentException("flush interval must be positive: " + flushInterval);
         }
@@ -81,7 +92,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         this.accounting = accounting;
         this.stage = stage;
         this.flushInterval = flushInterval;
-        this.seenEventIdsStore = seenEventIdsStore;
+        this.contributionsStore = contributionsStore;
         this.streamTimeStore = streamTimeStore;
         this.pendingDeltasStore = pendingDeltasStore;
     }
@@ -89,7 +100,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     @Override
     public void init(ProcessorContext<String, WindowingOutput> context) {
         this.context = context;
-        this.seenEventIds = context.getStateStore(seenEventIdsStore);
+        this.contributions = context.getStateStore(contributionsStore);
         this.streamTimes = context.getStateStore(streamTimeStore);
         this.pendingDeltas = context.getStateStore(pendingDeltasStore);
         // One task reads one partition of orders.enriched; the store keeps its stream time across restarts.
@@ -103,10 +114,13 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     public void process(Record<String, EnrichedOrder> record) {
         EnrichedOrder order = record.value();
         long eventTime = order.getEventTime().toEpochMilli();
-        // One event id is one event, so one event time: the exact look-up finds any earlier delivery.
-        if (seenEventIds.fetch(order.getEventId(), eventTime) != null) {
+        String identity = OrderContribution.identityOf(order);
+        // Every change of an order has its placement as event time: the exact look-up finds the last one applied.
+        OrderContribution previous = contributions.fetch(identity, eventTime);
+        if (previous != null && order.getVersion() <= previous.version()) {
             accounting.duplicate(stage);
-            log.debug("Dropping duplicate event {}", order.getEventId());
+            log.debug("Dropping event {}: version {} of order {} is not newer than the applied version {}",
+                    order.getEventId(), order.getVersion(), identity, previous.version());
             return;
         }
         long now = context.currentSystemTimeMs();
@@ -117,25 +131,49 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             accounting.late(stage);
             return;
         }
-        CategoryWindow key = new CategoryWindow(order.getProductCategory(), windowStart);
-        WindowDelta pending = pendingDeltas.get(key);
-        WindowDelta updated = add(pending == null ? WindowDelta.empty(windowStart) : pending, order, key);
-        // Nothing changes before this point: a rejected order never moves stream time nor marks its id as seen.
-        seenEventIds.put(order.getEventId(), now, eventTime);
-        pendingDeltas.put(key, updated);
+        OrderContribution current = OrderContribution.of(order);
+        Map<CategoryWindow, WindowDelta> changed = change(previous, current, windowStart, order);
+        // Nothing changes before this point: a rejected change never moves stream time nor the stored contribution.
+        contributions.put(identity, current, eventTime);
+        changed.forEach(pendingDeltas::put);
         advanceStreamTime(eventTime, now);
         accounting.forwarded(stage);
     }
 
-    private WindowDelta add(WindowDelta pending, EnrichedOrder order, CategoryWindow key) {
+    /**
+     * The pending deltas after the order's previous contribution is taken back and its new one added: one entry if
+     * both are in the same category (or only one counts), two if the product moved category, none if neither counts.
+     * Computed apart from the store, so that an overflow throws before anything is written.
+     */
+    private Map<CategoryWindow, WindowDelta> change(OrderContribution previous, OrderContribution current,
+            long windowStart, EnrichedOrder order) {
+        Map<CategoryWindow, WindowDelta> changed = new LinkedHashMap<>(4);
         try {
-            return pending.plus(order);
+            if (previous != null && previous.counts()) {
+                CategoryWindow key = new CategoryWindow(previous.category(), windowStart);
+                changed.put(key, pendingOf(key, changed).minus(previous));
+            }
+            if (current.counts()) {
+                CategoryWindow key = new CategoryWindow(current.category(), windowStart);
+                changed.put(key, pendingOf(key, changed).plus(current));
+            }
         } catch (ArithmeticException e) {
-            throw new ArithmeticException("Order " + order.getOrderId() + " (event " + order.getEventId() + ", "
-                    + order.getAmountMinor() + " " + order.getCurrency() + ") overflows the revenue of category '"
-                    + key.category() + "' in window " + Instant.ofEpochMilli(key.windowStart()) + " ("
-                    + pending.revenueMinor().get(order.getCurrency()) + " " + order.getCurrency() + " so far)");
+            // Named in full, so that the dead letter says which change could not be applied to which window.
+            throw new ArithmeticException("Order " + OrderContribution.identityOf(order) + " (event " + order.getEventId()
+                    + ", " + current + ", replacing " + previous + ") overflows a pending delta of window "
+                    + Instant.ofEpochMilli(windowStart) + " (pending in '" + current.category() + "': "
+                    + pendingDeltas.get(new CategoryWindow(current.category(), windowStart)) + ")");
         }
+        return changed;
+    }
+
+    /** The delta as this change left it so far, else as the store holds it, else empty. */
+    private WindowDelta pendingOf(CategoryWindow key, Map<CategoryWindow, WindowDelta> changed) {
+        WindowDelta pending = changed.get(key);
+        if (pending == null) {
+            pending = pendingDeltas.get(key);
+        }
+        return pending == null ? WindowDelta.empty(key.windowStart()) : pending;
     }
 
     /** Capped at the wall clock: an order from a fast clock (within the allowed skew) counts, but closes nothing early. */

@@ -59,11 +59,12 @@ public record WindowSettings(Duration size, Duration grace, Duration retention) 
     }
 
     /**
-     * How long an event id must be remembered, in event time: until its window has closed. An order whose event time
-     * lies up to {@code maxEventTimeAhead} in the future is accepted (clock skew) and moves the store's own clock that
-     * far, so that much is added: the id of an order of any window still open is then never forgotten.
+     * How long an order's contribution must be remembered, in event time: until its window has closed for the input
+     * partition, after which a change of it is normally late. An order whose event time lies up to {@code maxEventTimeAhead} in the
+     * future is accepted (clock skew) and moves the store's own clock that far, so that much is added: the
+     * contribution of an order of any window still open is then never forgotten.
      */
-    Duration deduplicationRetention(Duration maxEventTimeAhead) {
+    Duration contributionRetention(Duration maxEventTimeAhead) {
         return size.plus(grace).plus(maxEventTimeAhead);
     }
 

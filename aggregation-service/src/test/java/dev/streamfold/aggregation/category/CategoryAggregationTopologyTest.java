@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The whole topology on TopologyTestDriver. The driver reads every input topic as partition 0 (one task per
  * sub-topology); a second input partition is emulated by piping that partition's deltas straight into the repartition
- * topic, and {@link WindowOrdersTest} checks the per-partition rule on two processors side by side.
+ * topic, and {@link PerPartitionLatenessTest} checks the per-partition rule on two drivers side by side; order changes
+ * (updates, cancellations, deletes, versions) are in {@link OrderChangesTest}.
  *
  * <p>Wall-clock punctuators only fire when the driver's wall clock moves, so {@link #flush()} moves it by one flush
  * interval. Records are piped with the wall clock as their timestamp (write time), as the broker would stamp them.
@@ -510,7 +511,7 @@ class CategoryAggregationTopologyTest {
                 .contains("orders-enriched-source", "validate-orders", "window-orders", "route-windowing-output-late-order",
                         "route-windowing-output-delta", "unwrap-late-order", "unwrap-window-delta", "orders-late-sink",
                         "category-window-deltas-repartition", "sum-category-windows", "aggregates-category-sink",
-                        "seen-event-ids", "partition-stream-time", "pending-window-deltas", "category-window-totals")
+                        "order-contributions", "partition-stream-time", "pending-window-deltas", "category-window-totals")
                 .doesNotContainPattern("KSTREAM-|KTABLE-");
     }
 

@@ -1,10 +1,12 @@
 package dev.streamfold.aggregation.category;
 
 import dev.streamfold.schemas.EnrichedOrder;
+import dev.streamfold.schemas.OrderOperation;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.WindowAggregate;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** Test data: enriched orders and the window aggregates they should add up to. */
 public final class EnrichedOrders {
@@ -30,6 +32,37 @@ public final class EnrichedOrders {
                 .setCustomerEmailMasked("a***@example.com")
                 .setProductName("product of " + category)
                 .setProductCategory(category)
+                .build();
+    }
+
+    /**
+     * A row of the shop's orders table as ingest reads it when inserted: source DATABASE, the given version, event id
+     * {@code pg:orders:<order id>:<version>}.
+     */
+    public static EnrichedOrder databaseOrder(long orderId, long version, long customerId, String category, long amountMinor,
+            String currency, Instant eventTime) {
+        return EnrichedOrder.newBuilder(order("pg:orders:" + orderId + ":" + version, customerId, category, amountMinor,
+                        currency, eventTime))
+                .setOrderId(orderId)
+                .setSource(OrderSource.DATABASE)
+                .setOperation(OrderOperation.INSERT)
+                .setVersion(version)
+                .build();
+    }
+
+    /**
+     * A later change event of the same order: same order id, source and event time (its placement), the given version
+     * and operation, an event id naming that version, and whatever else {@code change} sets.
+     */
+    public static EnrichedOrder changed(EnrichedOrder order, long version, OrderOperation operation,
+            UnaryOperator<EnrichedOrder.Builder> change) {
+        String eventId = order.getSource() == OrderSource.DATABASE
+                ? "pg:orders:" + order.getOrderId() + ":" + version
+                : "direct:" + order.getOrderId() + ":" + version;
+        return change.apply(EnrichedOrder.newBuilder(order)
+                        .setEventId(eventId)
+                        .setVersion(version)
+                        .setOperation(operation))
                 .build();
     }
 

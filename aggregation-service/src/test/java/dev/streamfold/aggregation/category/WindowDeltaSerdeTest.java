@@ -1,6 +1,5 @@
 package dev.streamfold.aggregation.category;
 
-import static dev.streamfold.aggregation.category.EnrichedOrders.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,12 +68,43 @@ class WindowDeltaSerdeTest {
     void shouldAddOrdersPerCurrencyAndFailOnOverflow() {
         // Given a delta holding the largest euro amount a long can
         WindowDelta delta = WindowDelta.empty(W1.toEpochMilli())
-                .plus(order("e1", 1, "books", Long.MAX_VALUE, "EUR", W1))
-                .plus(order("e2", 1, "books", 3, "USD", W1));
+                .plus(counted("EUR", Long.MAX_VALUE))
+                .plus(counted("USD", 3));
 
         // When another euro is added
         // Then it fails loudly instead of wrapping around; other currencies are summed apart
         assertThat(delta).isEqualTo(new WindowDelta(W1.toEpochMilli(), 2, Map.of("EUR", Long.MAX_VALUE, "USD", 3L)));
-        assertThatThrownBy(() -> delta.plus(order("e3", 1, "books", 1, "EUR", W1))).isInstanceOf(ArithmeticException.class);
+        assertThatThrownBy(() -> delta.plus(counted("EUR", 1))).isInstanceOf(ArithmeticException.class);
+    }
+
+    @Test
+    void shouldRetractBelowZeroWithinADeltaAndRoundTripIt() {
+        // Given an empty pending delta (the order being retracted was added by an earlier flush)
+        WindowDelta empty = WindowDelta.empty(W1.toEpochMilli());
+
+        // When one order's contribution is taken back and another's added in another currency
+        WindowDelta delta = empty.minus(counted("EUR", 1_000)).plus(counted("USD", 5));
+
+        // Then count and euro revenue are negative, exactly, and survive the serde
+        assertThat(delta).isEqualTo(new WindowDelta(W1.toEpochMilli(), 0, Map.of("EUR", -1_000L, "USD", 5L)));
+        assertThat(deltas.deserializer().deserialize("t", deltas.serializer().serialize("t", delta))).isEqualTo(delta);
+        assertThat(empty.minus(counted("EUR", 7)).plus(counted("EUR", 7)))
+                .isEqualTo(new WindowDelta(W1.toEpochMilli(), 0, Map.of("EUR", 0L)));
+    }
+
+    @Test
+    void shouldFailOnARetractionThatWouldOverflow() {
+        // Given a delta whose euro revenue is the most negative a long holds
+        WindowDelta delta = new WindowDelta(W1.toEpochMilli(), 0, Map.of("EUR", Long.MIN_VALUE));
+
+        // When one more euro is taken back
+        // Then it fails loudly instead of wrapping around
+        assertThatThrownBy(() -> delta.minus(counted("EUR", 1))).isInstanceOf(ArithmeticException.class);
+        assertThatThrownBy(() -> new WindowDelta(W1.toEpochMilli(), Long.MIN_VALUE, Map.of()).minus(counted("EUR", 0)))
+                .isInstanceOf(ArithmeticException.class);
+    }
+
+    private static OrderContribution counted(String currency, long amountMinor) {
+        return new OrderContribution(0, "books", currency, amountMinor, true);
     }
 }

@@ -66,11 +66,11 @@ class WindowSettingsTest {
     }
 
     @Test
-    void shouldRememberEventIdsUntilTheirWindowClosedEvenAfterAFastClock() {
+    void shouldRememberOrderContributionsUntilTheirWindowClosedEvenAfterAFastClock() {
         // Given one-minute windows with 30 s grace and one hour of allowed clock skew
-        // When the deduplication retention is computed
+        // When the retention of order contributions is computed
         // Then it covers the window, its grace and the skew
-        assertThat(MINUTE_WINDOWS.deduplicationRetention(Duration.ofHours(1)))
+        assertThat(MINUTE_WINDOWS.contributionRetention(Duration.ofHours(1)))
                 .isEqualTo(Duration.ofMinutes(1).plusSeconds(30).plusHours(1));
     }
 }

@@ -45,13 +45,13 @@ public record OrderRules(Duration maxEventTimeAhead, Instant earliestEventTime) 
     /** @throws InvalidOrderException naming every rule the order breaks */
     public void requireValid(Order order, Instant now) {
         require(new Fields(order.getEventId(), order.getOrderId(), order.getCustomerId(), order.getProductId(),
-                order.getQuantity(), order.getAmountMinor(), order.getCurrency(), order.getEventTime()), now);
+                order.getQuantity(), order.getAmountMinor(), order.getCurrency(), order.getEventTime(), order.getVersion()), now);
     }
 
     /** Enriched orders can be published directly too; they answer to the same rule as the orders they came from. */
     public void requireValid(EnrichedOrder order, Instant now) {
         require(new Fields(order.getEventId(), order.getOrderId(), order.getCustomerId(), order.getProductId(),
-                order.getQuantity(), order.getAmountMinor(), order.getCurrency(), order.getEventTime()), now);
+                order.getQuantity(), order.getAmountMinor(), order.getCurrency(), order.getEventTime(), order.getVersion()), now);
     }
 
     /** A record of {@code orders}: a value (no tombstones), keyed by its customer id, passing the rule. */
@@ -91,8 +91,8 @@ public record OrderRules(Duration maxEventTimeAhead, Instant earliestEventTime) 
 
     /** For sources that are not Avro records yet (a database row): the same checks on plain values. */
     public void requireValid(String eventId, long orderId, long customerId, long productId, int quantity,
-            long amountMinor, String currency, Instant eventTime, Instant now) {
-        require(new Fields(eventId, orderId, customerId, productId, quantity, amountMinor, currency, eventTime), now);
+            long amountMinor, String currency, Instant eventTime, long version, Instant now) {
+        require(new Fields(eventId, orderId, customerId, productId, quantity, amountMinor, currency, eventTime, version), now);
     }
 
     public static boolean isIsoCurrency(String code) {
@@ -125,6 +125,9 @@ public record OrderRules(Duration maxEventTimeAhead, Instant earliestEventTime) 
             violations.add("currency '" + order.currency() + "' is not an ISO 4217 code");
         }
         checkEventTime(order.eventTime(), now, violations);
+        if (order.version() < 0) {
+            violations.add("version must not be negative, was " + order.version());
+        }
         return violations;
     }
 
@@ -149,6 +152,6 @@ public record OrderRules(Duration maxEventTimeAhead, Instant earliestEventTime) 
     }
 
     private record Fields(String eventId, long orderId, long customerId, long productId, int quantity, long amountMinor,
-            String currency, Instant eventTime) {
+            String currency, Instant eventTime, long version) {
     }
 }

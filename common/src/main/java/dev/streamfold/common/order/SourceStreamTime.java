@@ -1,9 +1,7 @@
 package dev.streamfold.common.order;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import dev.streamfold.common.header.NumberHeaders;
 import java.util.OptionalLong;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -28,20 +26,11 @@ public final class SourceStreamTime {
 
     /** Replaces any value the record came with: only the service that reads the source may say how far it is. */
     public static void stamp(Headers headers, long streamTimeMs) {
-        headers.remove(HEADER);
-        headers.add(HEADER, Long.toString(streamTimeMs).getBytes(UTF_8));
+        NumberHeaders.put(headers, HEADER, streamTimeMs);
     }
 
     /** The stamped progress; empty if there is none or it is not a number (a record that bypassed enrichment). */
     public static OptionalLong of(Headers headers) {
-        Header header = headers.lastHeader(HEADER);
-        if (header == null || header.value() == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(new String(header.value(), UTF_8)));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return NumberHeaders.get(headers, HEADER);
     }
 }

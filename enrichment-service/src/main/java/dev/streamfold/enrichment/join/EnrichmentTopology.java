@@ -9,6 +9,7 @@ import dev.streamfold.common.topic.Topics;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -17,19 +18,18 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * {@code orders} ⋈ {@code customers} ⋈ {@code products} → {@code orders.enriched}.
  *
  * <p>Orders and customers are both keyed by customer id with equal partition counts, so {@code join-references}
- * reads the co-partitioned customers table of its own task, with no repartition topic. Products are few and read as
- * a global store kept by {@link ProductCatalogue}, looked up by the order's product id. An order whose customer or
+ * reads the co-partitioned customer versions of its own task, with no repartition topic. Products are few and read as
+ * a global store kept by {@link ProductCatalogue}, looked up by the order's product id. Both stores are versioned by
+ * valid_from, and an order is joined with the versions valid at its event time. An order whose customer or
  * product is not there yet waits (see {@link ReferenceJoinProcessor}) and is dead-lettered only after
  * {@link ReferenceWait#maxWait()}; a punctuator cannot use the processing exception handler, so those dead letters go
  * through a sink of their own. Orders that break the shared rule, or that the join would mis-join (no value, not keyed
@@ -45,7 +45,7 @@ public final class EnrichmentTopology {
     public static final String ORDERS_SOURCE = "orders-source";
     public static final String CUSTOMERS_SOURCE = "customers-source";
     public static final String VALIDATE_CUSTOMER = "validate-customer";
-    public static final String CUSTOMERS_TABLE = "customers-table";
+    public static final String KEEP_CUSTOMER_VERSIONS = "keep-customer-versions";
     public static final String CUSTOMERS_STORE = "customers-store";
     public static final String PRODUCTS_SOURCE = "products-source";
     public static final String PRODUCTS_STORE = "products-store";
@@ -63,7 +63,7 @@ public final class EnrichmentTopology {
     public static final String REROUTED_ORDERS = "rerouted-orders";
     public static final String MERGE_ROUTES = "merge-order-routes";
     public static final String JOIN_REFERENCES = "join-references";
-    /** Orders waiting for their customer or product, by event id. */
+    /** Orders waiting for their customer or product, by wait start and event id (see {@link AwaitingOrders}). */
     public static final String AWAITING_REFERENCES_STORE = "orders-awaiting-references";
     public static final String ROUTE_OUTCOME = "route-join-outcome-";
     public static final String ENRICHED_BRANCH = ROUTE_OUTCOME + "enriched";
@@ -76,21 +76,28 @@ public final class EnrichmentTopology {
     private EnrichmentTopology() {
     }
 
+    /** The event id of an order waiting in {@link #AWAITING_REFERENCES_STORE}, from its key (for queries and tests). */
+    public static String awaitingEventId(Bytes key) {
+        return AwaitingOrders.eventIdOf(key);
+    }
+
     /**
      * @param topics        input and output topics with their serdes
      * @param referenceWait how long an order waits for a missing customer or product
+     * @param history       how far back in event time superseded customer and product versions are kept
      * @param rules         the shared order rule
      * @param accounting    where each stage counts what became of its records (stages are named by input topic)
      * @param deadLetters   how the products catalogue, which runs outside any task, sends its dead letters
      */
-    public static Topology build(Topics topics, ReferenceWait referenceWait, OrderRules rules, RecordAccounting accounting,
-            DeadLetterPublisher deadLetters) {
+    public static Topology build(Topics topics, ReferenceWait referenceWait, Duration history, OrderRules rules,
+            RecordAccounting accounting, DeadLetterPublisher deadLetters) {
         StreamsBuilder builder = new StreamsBuilder();
-        addCustomersTable(builder, topics, accounting);
-        addProductsCatalogue(builder, topics, accounting, deadLetters);
+        addCustomerVersions(builder, topics, history, accounting);
+        addProductsCatalogue(builder, topics, history, accounting, deadLetters);
         ParkedOrderSerde parkedOrders = new ParkedOrderSerde(topics.orders());
+        // Raw bytes: AwaitingOrders orders keys by time and counts the bytes it keeps.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_REFERENCES_STORE),
-                Serdes.String(), parkedOrders));
+                Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STREAM_TIME_STORE),
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
 
@@ -141,27 +148,30 @@ public final class EnrichmentTopology {
     }
 
     /**
-     * A stream turned into a table rather than a table read directly: a table source drops records without a key
-     * silently, and would store a customer under any key it came with. {@code validate-customer} dead-letters both.
+     * A versioned store filled by a processor rather than a table read directly: a table source drops records without a
+     * key silently, stores a customer under any key it came with, and versions by record time (here the write time).
+     * {@code validate-customer} dead-letters the first two; {@code keep-customer-versions} versions by valid_from.
      */
-    private static void addCustomersTable(StreamsBuilder builder, Topics topics, RecordAccounting accounting) {
-        String stage = topics.customers().name();
-        builder.stream(topics.customers().name(), topics.customers().consumedAs(CUSTOMERS_SOURCE))
+    private static void addCustomerVersions(StreamsBuilder builder, Topics topics, Duration history, RecordAccounting accounting) {
+        Topic<String, Customer> customers = topics.customers();
+        builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(CUSTOMERS_STORE, history), customers.keySerde(), customers.valueSerde()));
+        String stage = customers.name();
+        builder.stream(customers.name(), customers.consumedAs(CUSTOMERS_SOURCE))
                 .processValues(() -> new ValidateCustomer(accounting, stage), Named.as(VALIDATE_CUSTOMER))
-                .toTable(Named.as(CUSTOMERS_TABLE), Materialized.<String, Customer, KeyValueStore<Bytes, byte[]>>as(CUSTOMERS_STORE)
-                        .withKeySerde(topics.customers().keySerde())
-                        .withValueSerde(topics.customers().valueSerde()));
+                .processValues(() -> new KeepCustomerVersions(CUSTOMERS_STORE, history), Named.as(KEEP_CUSTOMER_VERSIONS),
+                        CUSTOMERS_STORE);
     }
 
     /** Raw bytes in, so that nothing can fail on the global thread before {@link ProductCatalogue} looks at it. */
-    private static void addProductsCatalogue(StreamsBuilder builder, Topics topics, RecordAccounting accounting,
-            DeadLetterPublisher deadLetters) {
+    private static void addProductsCatalogue(StreamsBuilder builder, Topics topics, Duration history,
+            RecordAccounting accounting, DeadLetterPublisher deadLetters) {
         Topic<String, Product> products = topics.products();
         builder.addGlobalStore(
-                Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PRODUCTS_STORE),
+                Stores.versionedKeyValueStoreBuilder(Stores.persistentVersionedKeyValueStore(PRODUCTS_STORE, history),
                         products.keySerde(), products.valueSerde()).withLoggingDisabled(),
                 products.name(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(PRODUCTS_SOURCE),
-                () -> new ProductCatalogue(products, PRODUCTS_STORE, deadLetters, accounting));
+                () -> new ProductCatalogue(products, PRODUCTS_STORE, history, deadLetters, accounting));
     }
 }

@@ -14,13 +14,13 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the global products store, reading {@code products} as raw bytes so that no record can fail before it gets
+ * Keeps the global, versioned products store (every version by its {@code valid_from}, see {@link ReferenceVersions}),
+ * reading {@code products} as raw bytes so that no record can fail before it gets
  * here. A global store's thread cannot forward, take part in a transaction or use the dead-letter handlers (a failed
  * record there would stop the whole client), so this processor decodes and checks each record itself and sends what it
  * cannot take to {@code products.dlq} through a {@link DeadLetterPublisher}. Kafka Streams re-runs it over the topic on
@@ -36,14 +36,17 @@ final class ProductCatalogue implements Processor<byte[], byte[], Void, Void> {
 
     private final Topic<String, Product> products;
     private final String storeName;
+    private final Duration history;
     private final DeadLetterPublisher deadLetters;
     private final RecordAccounting accounting;
     private ProcessorContext<Void, Void> context;
-    private TimestampedKeyValueStore<String, Product> store;
+    private ReferenceVersions<Product> versions;
 
-    ProductCatalogue(Topic<String, Product> products, String storeName, DeadLetterPublisher deadLetters, RecordAccounting accounting) {
+    ProductCatalogue(Topic<String, Product> products, String storeName, Duration history, DeadLetterPublisher deadLetters,
+            RecordAccounting accounting) {
         this.products = products;
         this.storeName = storeName;
+        this.history = history;
         this.deadLetters = deadLetters;
         this.accounting = accounting;
     }
@@ -51,7 +54,8 @@ final class ProductCatalogue implements Processor<byte[], byte[], Void, Void> {
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
+        VersionedKeyValueStore<String, Product> store = context.getStateStore(storeName);
+        this.versions = new ReferenceVersions<>(store, history, "product");
     }
 
     @Override
@@ -71,14 +75,14 @@ final class ProductCatalogue implements Processor<byte[], byte[], Void, Void> {
         }
         String key = new String(record.key(), StandardCharsets.UTF_8);
         if (record.value() == null) {
-            store.delete(key);
+            versions.apply(key, null, 0, record.headers(), record.timestamp());
             return;
         }
         Product product = decode(record.value());
         if (!Long.toString(product.getId()).equals(key)) {
             throw new InvalidReferenceException("Product " + product.getId() + " is keyed by " + key + ", not by its id");
         }
-        store.put(key, ValueAndTimestamp.make(product, record.timestamp()));
+        versions.apply(key, product, product.getValidFrom().toEpochMilli(), record.headers(), record.timestamp());
     }
 
     private Product decode(byte[] value) {

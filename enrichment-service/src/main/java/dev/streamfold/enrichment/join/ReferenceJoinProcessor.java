@@ -9,28 +9,28 @@ import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Joins an order with the current customer and product. An order whose customer or product has not arrived yet
- * waits in {@link EnrichmentTopology#AWAITING_REFERENCES_STORE}, keyed by event id, and a wall-clock punctuator
- * looks again every retry interval: once both are there it is enriched, once it has waited the maximum time it is
- * dead-lettered. Both happen in the task's exactly-once transaction, removal from the store included.
+ * Joins an order with the customer and product versions valid at its event time (versioned stores, see
+ * {@link ReferenceVersions}). An order whose customer or product has no such version yet
+ * waits in {@link EnrichmentTopology#AWAITING_REFERENCES_STORE} ({@link AwaitingOrders}: bounded, read by time), and
+ * a wall-clock punctuator looks again: once both are there it is enriched, once it has waited the maximum time it is
+ * dead-lettered; when the store is full, the oldest waiting order is dead-lettered to make room. All of it happens in
+ * the task's exactly-once transaction, removal from the store included.
  *
  * <p>Orders are not held back behind a waiting one: aggregation is per event-time window, not per order sequence.
  */
@@ -43,9 +43,9 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
     private final RecordAccounting accounting;
     private final String stage;
     private ProcessorContext<String, JoinOutcome> context;
-    private TimestampedKeyValueStore<String, Customer> customers;
-    private TimestampedKeyValueStore<String, Product> products;
-    private KeyValueStore<String, ParkedOrder> awaiting;
+    private VersionedKeyValueStore<String, Customer> customers;
+    private VersionedKeyValueStore<String, Product> products;
+    private AwaitingOrders awaiting;
     /** Wall-clock time this task (re)started: time the service was down does not count as waiting. */
     private Instant runningSince;
     /** Wall-clock time this task last read an order: a quiet partition cannot be hiding a customer in a backlog. */
@@ -63,7 +63,9 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         this.context = context;
         customers = context.getStateStore(EnrichmentTopology.CUSTOMERS_STORE);
         products = context.getStateStore(EnrichmentTopology.PRODUCTS_STORE);
-        awaiting = context.getStateStore(EnrichmentTopology.AWAITING_REFERENCES_STORE);
+        KeyValueStore<Bytes, byte[]> awaitingStore = context.getStateStore(EnrichmentTopology.AWAITING_REFERENCES_STORE);
+        awaiting = new AwaitingOrders(awaitingStore, parkedOrders, referenceWait.maxAwaitingOrders(),
+                referenceWait.maxAwaitingBytes());
         runningSince = now();
         lastRead = runningSince;
         context.schedule(referenceWait.retryInterval(), PunctuationType.WALL_CLOCK_TIME, this::retryAwaiting);
@@ -82,21 +84,36 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         DeadLetterSource source = RouteToOwnPartition.firstReadAt(record.headers(), context.applicationId())
                 .orElseGet(() -> new DeadLetterSource(context.applicationId(), metadata.topic(), metadata.partition(),
                         metadata.offset()));
-        // A re-delivery of an event already waiting is the same order: the first one's deadline stands.
-        ParkedOrder previous = awaiting.putIfAbsent(record.value().getEventId(), new ParkedOrder(record.value(),
-                record.timestamp(), new RecordHeaders(record.headers().toArray()), source, now()));
-        if (log.isDebugEnabled()) {
-            log.debug("{}; {} for up to {}", references.missing().getMessage(),
-                    previous == null ? "waiting" : "already waiting", referenceWait.maxWait());
+        Instant now = now();
+        List<KeyValue<Bytes, ParkedOrder>> evicted = awaiting.park(new ParkedOrder(record.value(), record.timestamp(),
+                new RecordHeaders(record.headers().toArray()), source, now));
+        for (KeyValue<Bytes, ParkedOrder> oldest : evicted) {
+            makeRoom(oldest.value, now);
         }
+        if (log.isDebugEnabled()) {
+            log.debug("{}; waiting for up to {}", references.missing().getMessage(), referenceWait.maxWait());
+        }
+    }
+
+    /** An order pushed out of a full store: enriched if it can be by now, else dead-lettered saying why. */
+    private void makeRoom(ParkedOrder oldest, Instant now) {
+        OrderReferences references = lookUp(oldest.order());
+        if (references.isComplete()) {
+            forward(oldest, JoinOutcome.enriched(references.toEnrichedOrder()), oldest.timestamp(), oldest.headers());
+            accounting.forwarded(stage);
+            return;
+        }
+        deadLetter(oldest, new MissingReferenceException(references.missing().getMessage() + "; no room left to wait for it ("
+                + awaiting.size() + " orders, " + awaiting.bytes() + " bytes waiting; enrichment.max-awaiting-orders,"
+                + " enrichment.max-awaiting-bytes)"), now);
     }
 
     private void retryAwaiting(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        for (KeyValue<String, ParkedOrder> entry : awaitingOrders()) {
+        for (KeyValue<Bytes, ParkedOrder> entry : awaiting.due(now, referenceWait.retryInterval())) {
             try {
                 if (isSettled(entry.value, now)) {
-                    awaiting.delete(entry.key);
+                    awaiting.remove(entry.key);
                 }
             } catch (RuntimeException e) {
                 if (Faults.isTransient(e)) {
@@ -104,7 +121,7 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
                 }
                 // The punctuation has no source record for the handlers to dead-letter: do it here, then go on.
                 deadLetter(entry.value, e, now);
-                awaiting.delete(entry.key);
+                awaiting.remove(entry.key);
             }
         }
     }
@@ -142,15 +159,6 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         return readPastTheWait || quiet;
     }
 
-    /** Read in full first: the store is changed while going through it. */
-    private List<KeyValue<String, ParkedOrder>> awaitingOrders() {
-        List<KeyValue<String, ParkedOrder>> orders = new ArrayList<>();
-        try (KeyValueIterator<String, ParkedOrder> all = awaiting.all()) {
-            all.forEachRemaining(orders::add);
-        }
-        return orders;
-    }
-
     private void deadLetter(ParkedOrder parked, RuntimeException error, Instant now) {
         log.warn("{}-{}@{}: {}, sending it to {}", parked.source().topic(), parked.source().partition(),
                 parked.source().offset(), error.getMessage(), parked.source().deadLetterTopic());
@@ -164,10 +172,11 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         context.forward(new Record<>(Long.toString(parked.order().getCustomerId()), outcome, timestamp, headers));
     }
 
+    /** The versions valid when the order was placed, whenever it is processed. */
     private OrderReferences lookUp(Order order) {
-        return new OrderReferences(order,
-                ValueAndTimestamp.getValueOrNull(customers.get(Long.toString(order.getCustomerId()))),
-                ValueAndTimestamp.getValueOrNull(products.get(Long.toString(order.getProductId()))));
+        long placed = order.getEventTime().toEpochMilli();
+        return new OrderReferences(order, customers.get(Long.toString(order.getCustomerId()), placed),
+                products.get(Long.toString(order.getProductId()), placed));
     }
 
     private Instant now() {

@@ -38,7 +38,8 @@ final class ValidateCustomer implements FixedKeyProcessor<String, Customer, Cust
             throw new InvalidReferenceException("Customer " + customer.getId() + " is keyed by " + record.key()
                     + ", not by its id");
         }
-        accounting.forwarded(stage);
         context.forward(record);
+        // Counted once applied: a version the store refuses is dead-lettered (and counted) instead.
+        accounting.forwarded(stage);
     }
 }

@@ -27,7 +27,8 @@ class EnrichmentStreamsConfiguration {
     @Bean
     Topology enrichmentTopology(Topics topics, EnrichmentProperties enrichment, OrderRules rules, RecordAccounting accounting,
             DeadLetterPublisher deadLetters) {
-        return EnrichmentTopology.build(topics, enrichment.referenceWait(), rules, accounting, deadLetters);
+        return EnrichmentTopology.build(topics, enrichment.referenceWait(), enrichment.referenceHistory(), rules, accounting,
+                deadLetters);
     }
 
     @Bean

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class EnrichmentTopologyNamingTest {
 
     private final TopologyDescription topology = EnrichmentTopology.build(new Topics(AvroBinarySerde.factory()),
-            new ReferenceWait(Duration.ofSeconds(30), Duration.ofSeconds(1)), OrderRules.defaults(),
+            new ReferenceWait(Duration.ofSeconds(30), Duration.ofSeconds(1)), Duration.ofDays(36_500), OrderRules.defaults(),
             RecordAccounting.inMemory("test"), deadLetter -> { }).describe();
     private final String description = topology.toString();
 
@@ -22,7 +22,7 @@ class EnrichmentTopologyNamingTest {
     void shouldNameEveryProcessorAndStore() {
         // Then no generated name (KSTREAM-…, KTABLE-…) leaks into metrics, logs or internal topic names
         assertThat(description).doesNotContainPattern("K(STREAM|TABLE)-[A-Z]+-\\d+");
-        assertThat(description).contains(EnrichmentTopology.ORDERS_SOURCE, EnrichmentTopology.CUSTOMERS_TABLE,
+        assertThat(description).contains(EnrichmentTopology.ORDERS_SOURCE, EnrichmentTopology.KEEP_CUSTOMER_VERSIONS,
                 EnrichmentTopology.CUSTOMERS_STORE, EnrichmentTopology.CUSTOMERS_SOURCE, EnrichmentTopology.VALIDATE_CUSTOMER,
                 EnrichmentTopology.PRODUCTS_SOURCE, EnrichmentTopology.PRODUCTS_STORE,
                 EnrichmentTopology.VALIDATE_ORDER, EnrichmentTopology.STAMP_SOURCE_STREAM_TIME,

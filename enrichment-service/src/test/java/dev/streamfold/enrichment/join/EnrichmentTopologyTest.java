@@ -10,6 +10,7 @@ import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.InvalidOrderException;
 import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.order.SourceStreamTime;
+import dev.streamfold.common.reference.ValidFrom;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topic;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -47,6 +49,7 @@ class EnrichmentTopologyTest {
     private static final Instant WALL_CLOCK_START = Instant.parse("2026-03-01T10:05:01Z");
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
     private static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration HISTORY = Duration.ofDays(36_500);
 
     @TempDir
     Path stateDir;
@@ -66,7 +69,7 @@ class EnrichmentTopologyTest {
     void startDriver() {
         // The production settings, so that the real dead-letter handlers take part
         driver = new TopologyTestDriver(EnrichmentTopology.build(topics, new ReferenceWait(MAX_WAIT, RETRY_INTERVAL),
-                        OrderRules.defaults(), accounting, catalogueDeadLetters::add),
+                        HISTORY, OrderRules.defaults(), accounting, catalogueDeadLetters::add),
                 StreamsDefaults.exactlyOnce("enrichment-test", "127.0.0.1:9", stateDir.toString(), (short) 1, accounting),
                 WALL_CLOCK_START);
         customers = input(topics.customers());
@@ -300,6 +303,34 @@ class EnrichmentTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterTheOldestWaitingOrderWhenNoMoreMayWait(@TempDir Path boundedStateDir) {
+        // Given a service where only two orders may wait at once, and a product but no customer 8
+        try (TopologyTestDriver bounded = new TopologyTestDriver(EnrichmentTopology.build(topics,
+                        new ReferenceWait(MAX_WAIT, RETRY_INTERVAL, 2, ReferenceWait.DEFAULT_MAX_AWAITING_BYTES), HISTORY,
+                        OrderRules.defaults(), accounting, catalogueDeadLetters::add),
+                StreamsDefaults.exactlyOnce("enrichment-test", "127.0.0.1:9", boundedStateDir.toString(), (short) 1, accounting),
+                WALL_CLOCK_START)) {
+            bounded.createInputTopic(topics.products().name(), topics.products().keySerde().serializer(),
+                    topics.products().valueSerde().serializer()).pipeInput("42", product(42, "Kettle", "kitchen"), CUSTOMER_UPDATED);
+            TestInputTopic<String, Order> boundedOrders = bounded.createInputTopic(topics.orders().name(),
+                    topics.orders().keySerde().serializer(), topics.orders().valueSerde().serializer());
+            // When three of customer 8's orders wait, one second apart
+            for (long orderId = 5001; orderId <= 5003; orderId++) {
+                boundedOrders.pipeInput("8", order(orderId, 8, 42), ORDER_PLACED);
+                bounded.advanceWallClockTime(RETRY_INTERVAL);
+            }
+            // Then the first is dead-lettered at once, saying why, and the two newest still wait
+            TestRecord<byte[], byte[]> deadLetter = bounded.createOutputTopic(topics.orders().deadLetterTopicName(),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecord();
+            assertThat(topics.orders().valueSerde().deserializer().deserialize(topics.orders().name(), deadLetter.value())
+                    .getOrderId()).isEqualTo(5001L);
+            assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                    .contains("customer 8", "no room left to wait", "enrichment.max-awaiting-orders");
+            assertThat(awaitingOrders(bounded)).containsExactly("evt-5002", "evt-5003");
+        }
+    }
+
+    @Test
     void shouldKeepTheOrdersHeadersInItsDeadLetter() {
         // Given an order with a header of its publisher, whose product never arrives
         customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
@@ -354,21 +385,71 @@ class EnrichmentTopologyTest {
     }
 
     @Test
-    void shouldJoinLaterOrdersWithTheUpdatedCustomer() {
-        // Given a customer who moves from Germany to France between two orders
+    void shouldJoinEachOrderWithTheCustomerAsTheyWereWhenItWasPlacedWhateverTheOrderOfProcessing() {
+        // Given a customer known from the start (snapshot), who moved from Germany to France a minute after ORDER_PLACED
+        Instant moved = ORDER_PLACED.plusSeconds(60);
         products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
         customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
-        orders.pipeInput("7", order(1001, 7, 42), ORDER_PLACED);
-        customers.pipeInput("7", customer(7, "jane@example.org", "FR", "PLATINUM"), ORDER_PLACED.plusSeconds(60));
-        // When they order again
-        orders.pipeInput("7", order(1004, 7, 42), ORDER_PLACED.plusSeconds(120));
-        // Then each order carries the customer as they were at the time
-        List<EnrichedOrder> output = enriched.readValuesToList();
-        assertThat(output).extracting(EnrichedOrder::getOrderId, EnrichedOrder::getCustomerCountry,
-                        EnrichedOrder::getCustomerTier, EnrichedOrder::getCustomerEmailMasked)
+        customers.pipeInput("7", validFrom(customer(7, "jane@example.org", "FR", "PLATINUM"), moved), moved);
+        // When an order placed before the move is processed only after it, and another one placed after it
+        orders.pipeInput("7", order(1001, 7, 42), moved.plusSeconds(5));
+        orders.pipeInput("7", placedAt(order(1004, 7, 42), moved.plusSeconds(60)), moved.plusSeconds(60));
+        // Then each order carries the customer version valid when it was placed, and says which one
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId, EnrichedOrder::getCustomerCountry,
+                        EnrichedOrder::getCustomerTier, EnrichedOrder::getCustomerEmailMasked, EnrichedOrder::getCustomerValidFrom)
                 .containsExactly(
-                        tuple(1001L, "DE", "GOLD", "j***@example.com"),
-                        tuple(1004L, "FR", "PLATINUM", "j***@example.org"));
+                        tuple(1001L, "DE", "GOLD", "j***@example.com", Instant.EPOCH),
+                        tuple(1004L, "FR", "PLATINUM", "j***@example.org", moved));
+    }
+
+    @Test
+    void shouldJoinEachOrderWithTheProductCategoryValidWhenItWasPlaced() {
+        // Given a product recategorised thirty seconds after ORDER_PLACED, and a known customer
+        Instant recategorised = ORDER_PLACED.plusSeconds(30);
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        products.pipeInput("42", validFrom(product(42, "Espresso machine", "appliances"), recategorised), recategorised);
+        // When orders placed before and after it are processed after the change
+        orders.pipeInput("7", order(1001, 7, 42), recategorised.plusSeconds(1));
+        orders.pipeInput("7", placedAt(order(1002, 7, 42), recategorised.plusSeconds(1)), recategorised.plusSeconds(1));
+        // Then the first keeps the old category, the second has the new one
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId, EnrichedOrder::getProductCategory,
+                        EnrichedOrder::getProductValidFrom)
+                .containsExactly(tuple(1001L, "kitchen", Instant.EPOCH), tuple(1002L, "appliances", recategorised));
+    }
+
+    @Test
+    void shouldTreatAnOrderPlacedBeforeTheCustomersFirstKnownVersionAsMissingItsCustomer() {
+        // Given customer 7 known only from a version valid a minute after ORDER_PLACED (its earlier ones not read)
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        Instant known = ORDER_PLACED.plusSeconds(60);
+        customers.pipeInput("7", validFrom(customer(7, "jane.doe@example.com", "DE", "GOLD"), known), known);
+        // When an order placed before that is read, and everything written within the wait after it too
+        orders.pipeInput("7", order(1001, 7, 42), known);
+        orders.pipeInput("7", placedAt(order(1002, 7, 42), known.plusSeconds(1)), known.plus(MAX_WAIT));
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId).containsExactly(1002L);
+        driver.advanceWallClockTime(MAX_WAIT.plus(RETRY_INTERVAL));
+        // Then, after the wait, it is dead-lettered as having no customer at its event time
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
+        assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                .contains("customer 7", "unknown at its event time " + ORDER_PLACED);
+    }
+
+    @Test
+    void shouldEndACustomersValidityAtTheTimeOfTheirDelete() {
+        // Given a customer deleted a minute after ORDER_PLACED (the time ingest puts in the tombstone's header)
+        Instant deleted = ORDER_PLACED.plusSeconds(60);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        customers.pipeInput("7", customer(7, "jane.doe@example.com", "DE", "GOLD"), CUSTOMER_UPDATED);
+        RecordHeaders headers = new RecordHeaders();
+        ValidFrom.stamp(headers, deleted.toEpochMilli());
+        customers.pipeInput(new TestRecord<>("7", null, headers, deleted.plusSeconds(2)));
+        // When an order placed before the delete and one placed after it are read after it
+        orders.pipeInput("7", order(1001, 7, 42), deleted.plusSeconds(3));
+        orders.pipeInput("7", placedAt(order(1002, 7, 42), deleted.plusSeconds(1)), deleted.plusSeconds(3));
+        // Then the first is enriched with the customer as they were, the second waits for a customer
+        assertThat(enriched.readValuesToList()).extracting(EnrichedOrder::getOrderId).containsExactly(1001L);
+        assertThat(awaitingOrders()).containsExactly("evt-1002");
     }
 
     /**
@@ -485,10 +566,14 @@ class EnrichmentTopologyTest {
     }
 
     private List<String> awaitingOrders() {
+        return awaitingOrders(driver);
+    }
+
+    private static List<String> awaitingOrders(TopologyTestDriver driver) {
         List<String> eventIds = new ArrayList<>();
-        try (KeyValueIterator<String, Object> all = driver.<String, Object>getKeyValueStore(
+        try (KeyValueIterator<Bytes, byte[]> all = driver.<Bytes, byte[]>getKeyValueStore(
                 EnrichmentTopology.AWAITING_REFERENCES_STORE).all()) {
-            all.forEachRemaining(entry -> eventIds.add(entry.key));
+            all.forEachRemaining(entry -> eventIds.add(AwaitingOrders.eventIdOf(entry.key)));
         }
         return eventIds;
     }
@@ -505,6 +590,14 @@ class EnrichmentTopologyTest {
     private static Product product(long id, String name, String category) {
         return Product.newBuilder().setId(id).setName(name).setCategory(category).setPriceMinor(12_999)
                 .setUpdatedAt(CUSTOMER_UPDATED).build();
+    }
+
+    private static Customer validFrom(Customer customer, Instant validFrom) {
+        return Customer.newBuilder(customer).setValidFrom(validFrom).setUpdatedAt(validFrom).build();
+    }
+
+    private static Product validFrom(Product product, Instant validFrom) {
+        return Product.newBuilder(product).setValidFrom(validFrom).setUpdatedAt(validFrom).build();
     }
 
     private static Order placedAt(Order order, Instant eventTime) {

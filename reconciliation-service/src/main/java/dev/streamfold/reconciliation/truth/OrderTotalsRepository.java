@@ -1,5 +1,6 @@
 package dev.streamfold.reconciliation.truth;
 
+import dev.streamfold.common.order.RevenueRule;
 import dev.streamfold.reconciliation.window.CategoryWindow;
 import dev.streamfold.reconciliation.window.SettledRange;
 import dev.streamfold.reconciliation.window.Totals;
@@ -18,8 +19,9 @@ import org.springframework.stereotype.Repository;
 public class OrderTotalsRepository {
 
     /*
-     * Windows are aligned in SQL the way Kafka Streams aligns them: floor(epoch millis / size) * size. Every
-     * order counts, whatever its status, as it does in the aggregation. The created_at range keeps the index usable.
+     * Windows are aligned in SQL the way Kafka Streams aligns them: floor(epoch millis / size) * size. Orders count
+     * by the shared RevenueRule (the one the aggregation applies to each order's latest state); deleted rows are gone
+     * from the table. The created_at range keeps the index usable.
      */
     private static final String TOTALS_BY_CATEGORY_WINDOW_AND_CURRENCY = """
             SELECT p.category AS category,
@@ -29,9 +31,9 @@ public class OrderTotalsRepository {
                    sum(o.amount) AS revenue_minor
             FROM orders o
             JOIN products p ON p.id = o.product_id
-            WHERE o.created_at >= :from AND o.created_at < :to
+            WHERE o.created_at >= :from AND o.created_at < :to AND %s
             GROUP BY p.category, o.currency, window_start_millis
-            """;
+            """.formatted(RevenueRule.sqlCondition("o"));
 
     private final JdbcClient jdbc;
 

@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The shop's operational database, written to as the shop application would: creates the tables of
@@ -74,10 +76,19 @@ public final class ShopDatabase {
 
     /** {@code createdAt} is the order's event time; returns the id PostgreSQL gave the order. */
     public long insertOrder(long customerId, long productId, int quantity, long amount, String currency, Instant createdAt) {
+        return insertOrder(customerId, productId, quantity, amount, currency, "PLACED", createdAt, createdAt);
+    }
+
+    /**
+     * An order as history left it: placed at {@code createdAt}, last changed at {@code updatedAt} (e.g. a correction or
+     * cancellation long before the pipeline started). Returns the id PostgreSQL gave the order.
+     */
+    public long insertOrder(long customerId, long productId, int quantity, long amount, String currency, String status,
+            Instant createdAt, Instant updatedAt) {
         String sql = "INSERT INTO orders (customer_id, product_id, quantity, amount, currency, status, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, 'PLACED', ?, ?) RETURNING id";
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
         try (Connection connection = connect(); PreparedStatement statement = prepare(connection, sql,
-                customerId, productId, quantity, amount, currency, timestamp(createdAt), timestamp(createdAt));
+                customerId, productId, quantity, amount, currency, status, timestamp(createdAt), timestamp(updatedAt));
              ResultSet result = statement.executeQuery()) {
             result.next();
             return result.getLong(1);
@@ -86,8 +97,80 @@ public final class ShopDatabase {
         }
     }
 
+    /** An order row as history left it, for {@link #insertOrders}. */
+    public record HistoricOrder(long customerId, long productId, int quantity, long amount, String currency, String status,
+            Instant createdAt, Instant updatedAt) {
+    }
+
+    /** Many orders at once (one batch, one transaction), in the given order; returns their ids in that order. */
+    public List<Long> insertOrders(List<HistoricOrder> orders) {
+        String sql = "INSERT INTO orders (customer_id, product_id, quantity, amount, currency, status, created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            connection.setAutoCommit(false);
+            for (HistoricOrder order : orders) {
+                bind(statement, order.customerId(), order.productId(), order.quantity(), order.amount(), order.currency(),
+                        order.status(), timestamp(order.createdAt()), timestamp(order.updatedAt()));
+                statement.addBatch();
+            }
+            statement.executeBatch();
+            List<Long> ids = new ArrayList<>(orders.size());
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                while (keys.next()) {
+                    ids.add(keys.getLong(1));
+                }
+            }
+            connection.commit();
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The order's current version as ingest publishes it: updated_at in microseconds since the epoch. */
+    public long orderVersion(long id) {
+        try (Connection connection = connect();
+             PreparedStatement statement = prepare(connection,
+                     "SELECT (extract(epoch FROM updated_at) * 1000000)::bigint FROM orders WHERE id = ?", id);
+             ResultSet result = statement.executeQuery()) {
+            if (!result.next()) {
+                throw new IllegalArgumentException("no order " + id);
+            }
+            return result.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The schema's trigger moves updated_at (the order's version) forward. */
     public void updateOrderStatus(long id, String status) {
-        update("UPDATE orders SET status = ?, updated_at = now() WHERE id = ?", status, id);
+        update("UPDATE orders SET status = ? WHERE id = ?", status, id);
+    }
+
+    public void cancelOrder(long id) {
+        updateOrderStatus(id, "CANCELLED");
+    }
+
+    /** A correction of quantity and amount. */
+    public void correctOrder(long id, int quantity, long amount) {
+        update("UPDATE orders SET quantity = ?, amount = ? WHERE id = ?", quantity, amount, id);
+    }
+
+    public void deleteOrder(long id) {
+        update("DELETE FROM orders WHERE id = ?", id);
+    }
+
+    public void updateCustomerCountry(long id, String country) {
+        update("UPDATE customers SET country = ?, updated_at = now() WHERE id = ?", country, id);
+    }
+
+    public void updateProductCategory(long id, String category) {
+        update("UPDATE products SET category = ?, updated_at = now() WHERE id = ?", category, id);
+    }
+
+    public void deleteProduct(long id) {
+        update("DELETE FROM products WHERE id = ?", id);
     }
 
     private void update(String sql, Object... parameters) {
@@ -108,10 +191,14 @@ public final class ShopDatabase {
 
     private static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
+        bind(statement, parameters);
+        return statement;
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
         }
-        return statement;
     }
 
     private Connection connect() throws SQLException {
