@@ -30,7 +30,7 @@ import org.springframework.kafka.support.SendResult;
  *
  * <p>Accounting: a stage is the topic a change is meant for. A change for a captured topic is {@code received} when it
  * is mapped, then {@code forwarded} or {@code dead-lettered} once Kafka acknowledged what was written for it. Skipped
- * changes (an update of an order row) are not records of the stage and are not counted.
+ * changes (a truncate, which names no row) are not records of the stage and are not counted.
  */
 final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
 
@@ -95,13 +95,13 @@ final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<Change
     /**
      * No partition (the key decides) and no timestamp: the record is stamped when it is written, never with business
      * time, because the broker's retention counts from the record timestamp and a snapshot of years-old rows must not
-     * be deleted on arrival. Business time stays in the value.
+     * be deleted on arrival. Business time stays in the value, or in a header of a tombstone.
      */
     private static <V> ProducerRecord<byte[], byte[]> toProducerRecord(Publish<V> publish) {
         Topic<String, V> topic = publish.topic();
         byte[] key = topic.keySerde().serializer().serialize(topic.name(), publish.key());
         byte[] value = publish.value() == null ? null : topic.valueSerde().serializer().serialize(topic.name(), publish.value());
-        return new ProducerRecord<>(topic.name(), key, value);
+        return new ProducerRecord<>(topic.name(), null, key, value, publish.headers());
     }
 
     /**

@@ -2,17 +2,19 @@ package dev.streamfold.ingest.mapping;
 
 import dev.streamfold.common.order.InvalidOrderException;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.reference.ValidFrom;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
+import dev.streamfold.ingest.mapping.ChangeEnvelope.Op;
 import dev.streamfold.ingest.mapping.MappedChange.Publish;
 import dev.streamfold.ingest.mapping.MappedChange.Skip;
 import dev.streamfold.ingest.mapping.MappedChange.Unmappable;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
-import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.Product;
+import java.time.Instant;
 import java.time.InstantSource;
-import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -20,8 +22,11 @@ import org.apache.kafka.connect.source.SourceRecord;
  * into the clean record Streamfold publishes. Pure: no I/O, no Spring, every outcome is a value; the clock it is given
  * is read only to judge how far in the future an order's event time lies.
  *
- * <p>Orders pass the shared {@link OrderRules}, the rule a directly published order passes too: whichever way an order
- * enters the pipeline, the same values are rejected, with the same message.
+ * <p>Every insert, update and delete of an order row is an order change event ({@link OrderChanges}). Orders pass the
+ * shared {@link OrderRules}, the rule a directly published order passes too: whichever way an order enters the
+ * pipeline, the same values are rejected, with the same message.
+ *
+ * <p>Customers and products are versions of reference data, each valid from a point in event time ({@code valid_from}).
  */
 public final class ChangeEventMapper {
 
@@ -40,11 +45,11 @@ public final class ChangeEventMapper {
     }
 
     public MappedChange map(SourceRecord record) {
-        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
+        ChangeEnvelope change = ChangeEnvelope.of(record.value());
+        if (change == null) {
             return new Skip("not a row change (Debezium tombstone or heartbeat)");
         }
-        Struct source = envelope.getStruct("source");
-        String table = source.getString("table");
+        String table = change.table();
         Topic<String, ?> target = switch (table) {
             case CUSTOMERS_TABLE -> topics.customers();
             case PRODUCTS_TABLE -> topics.products();
@@ -54,13 +59,12 @@ public final class ChangeEventMapper {
         if (target == null) {
             return new Skip("table " + table + " is not captured");
         }
-        Long lsn = source.getInt64("lsn");
-        Operation operation = Operation.of(envelope.getString("op"));
+        Long lsn = change.lsn();
         try {
             return switch (table) {
-                case CUSTOMERS_TABLE -> customer(operation, envelope);
-                case PRODUCTS_TABLE -> product(operation, envelope);
-                default -> order(operation, envelope, lsn);
+                case CUSTOMERS_TABLE -> customer(change);
+                case PRODUCTS_TABLE -> product(change);
+                default -> order(change);
             };
         } catch (UnmappableChangeException | InvalidOrderException e) {
             return new Unmappable(target, lsn == null ? -1 : lsn, e);
@@ -70,102 +74,87 @@ public final class ChangeEventMapper {
         }
     }
 
-    private MappedChange customer(Operation operation, Struct envelope) {
-        if (operation == Operation.DELETE) {
-            return tombstone(topics.customers(), envelope, CUSTOMERS_TABLE);
-        }
-        if (operation == Operation.OTHER) {
-            return new Skip("operation " + envelope.getString("op") + " on customers");
-        }
-        Row row = after(envelope, CUSTOMERS_TABLE);
-        Customer customer = Customer.newBuilder()
-                .setId(row.requiredLong("id"))
-                .setName(row.requiredString("name"))
-                .setEmail(row.requiredString("email"))
-                .setCountry(row.requiredString("country"))
-                .setTier(row.requiredString("tier"))
-                .setUpdatedAt(row.requiredInstant("updated_at"))
-                .build();
-        return new Publish<>(topics.customers(), Long.toString(customer.getId()), customer);
+    private MappedChange customer(ChangeEnvelope change) {
+        return switch (change.op()) {
+            case DELETE -> tombstone(topics.customers(), change);
+            case CREATE, READ, UPDATE -> {
+                Row row = change.after();
+                Customer customer = Customer.newBuilder()
+                        .setId(row.requiredLong("id"))
+                        .setName(row.requiredString("name"))
+                        .setEmail(row.requiredString("email"))
+                        .setCountry(row.requiredString("country"))
+                        .setTier(row.requiredString("tier"))
+                        .setUpdatedAt(row.requiredInstant("updated_at"))
+                        .setValidFrom(validFrom(change))
+                        .build();
+                yield new Publish<>(topics.customers(), Long.toString(customer.getId()), customer);
+            }
+            case TRUNCATE, OTHER -> skip(change);
+        };
     }
 
-    private MappedChange product(Operation operation, Struct envelope) {
-        if (operation == Operation.DELETE) {
-            return tombstone(topics.products(), envelope, PRODUCTS_TABLE);
-        }
-        if (operation == Operation.OTHER) {
-            return new Skip("operation " + envelope.getString("op") + " on products");
-        }
-        Row row = after(envelope, PRODUCTS_TABLE);
-        Product product = Product.newBuilder()
-                .setId(row.requiredLong("id"))
-                .setName(row.requiredString("name"))
-                .setCategory(row.requiredString("category"))
-                .setPriceMinor(row.requiredLong("price"))
-                .setUpdatedAt(row.requiredInstant("updated_at"))
-                .build();
-        return new Publish<>(topics.products(), Long.toString(product.getId()), product);
+    private MappedChange product(ChangeEnvelope change) {
+        return switch (change.op()) {
+            case DELETE -> tombstone(topics.products(), change);
+            case CREATE, READ, UPDATE -> {
+                Row row = change.after();
+                Product product = Product.newBuilder()
+                        .setId(row.requiredLong("id"))
+                        .setName(row.requiredString("name"))
+                        .setCategory(row.requiredString("category"))
+                        .setPriceMinor(row.requiredLong("price"))
+                        .setUpdatedAt(row.requiredInstant("updated_at"))
+                        .setValidFrom(validFrom(change))
+                        .build();
+                yield new Publish<>(topics.products(), Long.toString(product.getId()), product);
+            }
+            case TRUNCATE, OTHER -> skip(change);
+        };
     }
 
     /**
-     * Only a new row is a new order; an update or delete of an order row changes no order event already published.
-     * The database's own constraints are not the rule: a column can be wider than the rule allows (a currency is any
-     * three characters there), and constraints differ between databases and over time.
+     * Keyed by customer, whatever the operation: every change of an order lands on its customer's partition, in
+     * order. The database's own constraints are not the rule: a column can be wider than the rule allows (a currency
+     * is any three characters there), and constraints differ between databases and over time.
      */
-    private MappedChange order(Operation operation, Struct envelope, Long lsn) {
-        if (operation != Operation.CREATE && operation != Operation.READ) {
-            return new Skip("operation " + envelope.getString("op") + " on orders is not a new order");
+    private MappedChange order(ChangeEnvelope change) {
+        Order order = switch (change.op()) {
+            case CREATE, READ -> OrderChanges.current(change.after());
+            case UPDATE -> OrderChanges.updated(change.beforeIfAny(), change.after());
+            case DELETE -> OrderChanges.deleted(change.before(), change.commitTimeMs());
+            case TRUNCATE, OTHER -> null;
+        };
+        if (order == null) {
+            return skip(change);
         }
-        Row row = after(envelope, ORDERS_TABLE);
-        long orderId = row.requiredLong("id");
-        if (lsn == null) {
-            throw new UnmappableChangeException("order " + orderId + " has no source LSN to derive its event id from");
-        }
-        Order order = Order.newBuilder()
-                .setEventId("pg:" + lsn + ":" + orderId)
-                .setOrderId(orderId)
-                .setCustomerId(row.requiredLong("customer_id"))
-                .setProductId(row.requiredLong("product_id"))
-                .setQuantity(row.requiredInt("quantity"))
-                .setAmountMinor(row.requiredLong("amount"))
-                .setCurrency(row.requiredString("currency"))
-                .setStatus(row.requiredString("status"))
-                .setEventTime(row.requiredInstant("created_at"))
-                .setSource(OrderSource.DATABASE)
-                .build();
         orderRules.requireValid(order, clock.instant());
         return new Publish<>(topics.orders(), Long.toString(order.getCustomerId()), order);
     }
 
-    private static <V> MappedChange tombstone(Topic<String, V> topic, Struct envelope, String table) {
-        Row before = row(envelope, "before", table);
-        return new Publish<>(topic, Long.toString(before.requiredLong("id")), null);
+    /**
+     * A row inserted, or read by a snapshot, is valid from the start of time: no order can refer to a row before it
+     * existed, and an order placed before the snapshot must find it. An update is valid from its commit: orders placed
+     * before it keep the version they were placed under.
+     */
+    private static Instant validFrom(ChangeEnvelope change) {
+        return Instant.ofEpochMilli(change.op() == Op.UPDATE ? change.commitTimeMs() : ValidFrom.START_OF_TIME);
     }
 
-    private static Row after(Struct envelope, String table) {
-        return row(envelope, "after", table);
+    /** A tombstone has no value to carry valid_from: the time the key stops being valid travels in a header. */
+    private static <V> MappedChange tombstone(Topic<String, V> topic, ChangeEnvelope change) {
+        long id = change.before().requiredLong("id");
+        RecordHeaders headers = new RecordHeaders();
+        ValidFrom.stamp(headers, change.commitTimeMs());
+        return new Publish<>(topic, Long.toString(id), null, headers);
     }
 
-    private static Row row(Struct envelope, String side, String table) {
-        Struct values = envelope.getStruct(side);
-        if (values == null) {
-            throw new UnmappableChangeException("change of " + table + " has no '" + side + "' row");
-        }
-        return new Row(table, values);
-    }
-
-    /** Debezium's {@code op} codes. */
-    private enum Operation {
-        CREATE, READ, UPDATE, DELETE, OTHER;
-
-        static Operation of(String code) {
-            return switch (code == null ? "" : code) {
-                case "c" -> CREATE;
-                case "r" -> READ;
-                case "u" -> UPDATE;
-                case "d" -> DELETE;
-                default -> OTHER;
-            };
-        }
+    /**
+     * A truncate names no row (Debezium skips truncates unless configured otherwise); other codes are no row changes
+     * of ours. Neither can become a record keyed by a row.
+     */
+    private static Skip skip(ChangeEnvelope change) {
+        String what = change.op() == Op.TRUNCATE ? "truncate" : "operation '" + change.opCode() + "'";
+        return new Skip(what + " of " + change.table() + " is not published: it changes no single row");
     }
 }

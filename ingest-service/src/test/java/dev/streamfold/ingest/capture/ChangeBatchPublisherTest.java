@@ -3,15 +3,21 @@ package dev.streamfold.ingest.capture;
 import static dev.streamfold.common.accounting.RecordAccounting.Outcome.DEAD_LETTERED;
 import static dev.streamfold.common.accounting.RecordAccounting.Outcome.FORWARDED;
 import static dev.streamfold.common.accounting.RecordAccounting.Outcome.RECEIVED;
+import static dev.streamfold.ingest.mapping.DebeziumChanges.COMMIT_TS_MS;
+import static dev.streamfold.ingest.mapping.DebeziumChanges.CUSTOMER_ROW;
+import static dev.streamfold.ingest.mapping.DebeziumChanges.ORDER_ROW;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.change;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.customer;
+import static dev.streamfold.ingest.mapping.DebeziumChanges.keyOnly;
 import static dev.streamfold.ingest.mapping.DebeziumChanges.order;
+import static dev.streamfold.ingest.mapping.DebeziumChanges.truncate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.reference.ValidFrom;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.ingest.mapping.ChangeEventMapper;
@@ -64,23 +70,44 @@ class ChangeBatchPublisherTest {
     }
 
     @Test
+    void shouldSendATombstoneWithTheHeaderSayingWhenTheKeyStoppedBeingValid() throws InterruptedException {
+        // Given the delete of a customer, committed at COMMIT_TS_MS
+        List<ChangeEvent<SourceRecord, SourceRecord>> batch = batch(
+                change("customers", "d", keyOnly(CUSTOMER_ROW, 7), null, 15L));
+        Broker broker = Broker.acknowledging();
+
+        // When the batch is published
+        publisher(broker).handleBatch(batch, committer);
+
+        // Then the tombstone carries the valid-from header, and still no timestamp
+        assertThat(broker.history()).singleElement().satisfies(record -> {
+            assertThat(record.topic()).isEqualTo(CUSTOMERS);
+            assertThat(record.value()).isNull();
+            assertThat(record.timestamp()).isNull();
+            assertThat(ValidFrom.of(record.headers())).hasValue(COMMIT_TS_MS);
+        });
+    }
+
+    @Test
     void shouldAccountEveryChangeOfACapturedTopicByWhatBecameOfIt() throws InterruptedException {
-        // Given a batch: a good order, an invalid order, an order row missing a column, an order update and a customer
+        // Given a batch: a good order, an invalid order, an order row missing a column, an order update, a truncate
+        // of orders and a customer
         var placed = order(2, 7, 100, 1, 2_500, "EUR", "PLACED", "2024-05-01T10:00:00Z");
-        var shipped = order(2, 7, 100, 1, 2_500, "EUR", "SHIPPED", "2024-05-01T10:00:00Z");
+        var shipped = order(2, 7, 100, 1, 2_500, "EUR", "SHIPPED", "2024-05-01T10:00:00Z", "2024-05-01T10:30:00Z");
         List<ChangeEvent<SourceRecord, SourceRecord>> batch = batch(
                 change("orders", "c", null, placed, 20L),
                 change("orders", "c", null, order(3, 7, 100, 0, 2_500, "EUR", "PLACED", "2024-05-01T10:01:00Z"), 21L),
                 change("orders", "c", null, order(4, 7, 100, 1, 2_500, "EUR", "PLACED", null), 22L),
                 change("orders", "u", placed, shipped, 23L),
-                change("customers", "c", null, customer(8, "Bob", "bob@example.com", "FR", "silver", "2024-05-01T09:00:00Z"), 24L));
+                truncate("orders", ORDER_ROW, 24L),
+                change("customers", "c", null, customer(8, "Bob", "bob@example.com", "FR", "silver", "2024-05-01T09:00:00Z"), 25L));
 
         // When the batch is published and Kafka acknowledged it
         publisher(Broker.acknowledging()).handleBatch(batch, committer);
 
-        // Then each stage (the topic a change was meant for) received its changes; the skipped update is none of them
-        assertThat(accounting.count(ORDERS, RECEIVED)).isEqualTo(3);
-        assertThat(accounting.count(ORDERS, FORWARDED)).isEqualTo(1);
+        // Then each stage (the topic a change was meant for) received its changes; the skipped truncate is none of them
+        assertThat(accounting.count(ORDERS, RECEIVED)).isEqualTo(4);
+        assertThat(accounting.count(ORDERS, FORWARDED)).isEqualTo(2);
         assertThat(accounting.count(CUSTOMERS, RECEIVED)).isEqualTo(1);
         assertThat(accounting.count(CUSTOMERS, FORWARDED)).isEqualTo(1);
 

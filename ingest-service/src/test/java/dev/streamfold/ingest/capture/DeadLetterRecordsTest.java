@@ -44,7 +44,7 @@ class DeadLetterRecordsTest {
         assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_CLASS))
                 .isEqualTo("dev.streamfold.common.order.InvalidOrderException");
         assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.ERROR_MESSAGE))
-                .isEqualTo("Order 44 (event pg:4711:44) is invalid: currency 'eu1' is not an ISO 4217 code");
+                .isEqualTo("Order 44 (event pg:orders:44:1714558560000000) is invalid: currency 'eu1' is not an ISO 4217 code");
         assertThat(DeadLetterHeaders.text(deadLetter.headers(), DeadLetterHeaders.FAILED_AT)).isEqualTo("2024-05-01T10:16:01Z");
     }
 }

@@ -74,11 +74,17 @@ public final class DebeziumChanges {
                 .put("updated_at", updatedAt);
     }
 
+    /** An order row never changed since it was placed: {@code updated_at} equals {@code created_at}. */
     public static Struct order(long id, long customerId, long productId, int quantity, long amount, String currency,
             String status, String createdAt) {
+        return order(id, customerId, productId, quantity, amount, currency, status, createdAt, createdAt);
+    }
+
+    public static Struct order(long id, long customerId, long productId, int quantity, long amount, String currency,
+            String status, String createdAt, String updatedAt) {
         return new Struct(ORDER_ROW).put("id", id).put("customer_id", customerId).put("product_id", productId)
                 .put("quantity", quantity).put("amount", amount).put("currency", currency).put("status", status)
-                .put("created_at", createdAt).put("updated_at", createdAt);
+                .put("created_at", createdAt).put("updated_at", updatedAt);
     }
 
     /** Only the primary key, as pgoutput sends the old row of a delete under the default replica identity. */
@@ -88,7 +94,23 @@ public final class DebeziumChanges {
 
     /** A change event of {@code table}; {@code op} is Debezium's code: c(reate), u(pdate), d(elete), r(ead in a snapshot). */
     public static SourceRecord change(String table, String op, Struct before, Struct after, Long lsn) {
+        return change(table, op, before, after, lsn, COMMIT_TS_MS);
+    }
+
+    /** The same, committed at {@code commitTsMs} ({@code source.ts_ms}; for a snapshot read, when the snapshot read it). */
+    public static SourceRecord change(String table, String op, Struct before, Struct after, Long lsn, long commitTsMs) {
         Schema rowSchema = (after != null ? after : before).schema();
+        long id = (after != null ? after : before).getInt64("id");
+        return envelope(table, op, rowSchema, before, after, lsn, commitTsMs, new Struct(KEY).put("id", id));
+    }
+
+    /** What Debezium emits for a TRUNCATE when truncates are not skipped: no rows, no key. */
+    public static SourceRecord truncate(String table, Schema rowSchema, Long lsn) {
+        return envelope(table, "t", rowSchema, null, null, lsn, COMMIT_TS_MS, null);
+    }
+
+    private static SourceRecord envelope(String table, String op, Schema rowSchema, Struct before, Struct after, Long lsn,
+            long commitTsMs, Struct key) {
         Schema envelopeSchema = SchemaBuilder.struct().name("streamfold.public." + table + ".Envelope")
                 .field("before", rowSchema)
                 .field("after", rowSchema)
@@ -97,13 +119,12 @@ public final class DebeziumChanges {
                 .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
                 .build();
         Struct source = new Struct(SOURCE).put("version", "3.6.1.Final").put("connector", "postgresql").put("name", "streamfold")
-                .put("ts_ms", COMMIT_TS_MS).put("snapshot", "r".equals(op) ? "true" : "false").put("db", "streamfold")
+                .put("ts_ms", commitTsMs).put("snapshot", "r".equals(op) ? "true" : "false").put("db", "streamfold")
                 .put("schema", "public").put("table", table).put("lsn", lsn);
         Struct envelope = new Struct(envelopeSchema).put("before", before).put("after", after).put("source", source)
-                .put("op", op).put("ts_ms", COMMIT_TS_MS + 5);
-        long id = (after != null ? after : before).getInt64("id");
+                .put("op", op).put("ts_ms", commitTsMs + 5);
         return new SourceRecord(Map.of("server", "streamfold"), Map.of("lsn", lsn == null ? 0L : lsn),
-                "streamfold.public." + table, null, KEY, new Struct(KEY).put("id", id), envelopeSchema, envelope);
+                "streamfold.public." + table, null, key == null ? null : KEY, key, envelopeSchema, envelope);
     }
 
     /** What Debezium emits after a delete when tombstones are on. */
