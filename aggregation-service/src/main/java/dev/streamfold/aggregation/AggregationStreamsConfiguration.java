@@ -8,6 +8,7 @@ import dev.streamfold.common.serde.SerdeFactory;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.deadletter.DeadLetterTopics;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -31,28 +32,27 @@ class AggregationStreamsConfiguration {
     }
 
     /**
-     * KafkaAdmin creates these before any lifecycle bean starts, so the topology never waits for its topics: the
-     * topics it reads and writes, and the dead-letter topic of each, its own repartition topic included (a delta the
-     * final stage fails on is dead-lettered there), derived from the topology so that none is missing.
+     * KafkaAdmin creates these before any lifecycle bean starts: the topics this service writes, and the dead-letter
+     * topic of each topic it reads or writes, its own repartition topic included (a delta the final stage fails on is
+     * dead-lettered there), derived from the topology so that none is missing. {@code orders.enriched} is
+     * enrichment's to create; until it exists the stream threads retry.
      */
     @Bean
     KafkaAdmin.NewTopics aggregationTopics(Topics topics, Topology aggregationTopology, StreamfoldProperties streamfold,
             AggregationProperties aggregation) {
-        short replicationFactor = streamfold.topics().replicationFactor();
+        TopicSettings settings = streamfold.topics().settings();
         List<NewTopic> created = new ArrayList<>(List.of(
-                topics.ordersEnriched().newTopic(replicationFactor),
-                topics.ordersLate().newTopic(replicationFactor),
-                topics.categoryAggregates().newTopic(replicationFactor)));
-        created.addAll(DeadLetterTopics.of(aggregationTopology, aggregation.applicationId(), replicationFactor));
+                topics.ordersLate().newTopic(settings),
+                topics.categoryAggregates().newTopic(settings)));
+        created.addAll(DeadLetterTopics.of(aggregationTopology, aggregation.applicationId(), settings));
         return new KafkaAdmin.NewTopics(created.toArray(NewTopic[]::new));
     }
 
     @Bean
     ManagedKafkaStreams categoryAggregationStreams(Topology aggregationTopology, AggregationProperties aggregation,
             RecordAccounting accounting, StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry) {
-        Properties properties = StreamsDefaults.exactlyOnce(aggregation.applicationId(),
-                String.join(",", kafka.getBootstrapServers()), aggregation.stateDir(),
-                streamfold.topics().replicationFactor(), accounting);
+        Properties properties = StreamsDefaults.exactlyOnce(aggregation.applicationId(), kafka.buildStreamsProperties(),
+                aggregation.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
         return new ManagedKafkaStreams(aggregationTopology, properties, meterRegistry);
     }
 }

@@ -10,8 +10,10 @@ import static org.awaitility.Awaitility.await;
 import dev.streamfold.aggregation.category.CategoryAggregationTopology;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.InvalidOrderException;
+import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.schemas.EnrichedOrder;
@@ -47,6 +49,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -78,6 +81,13 @@ class AggregationServiceIT {
         registry.add("streamfold.topics.prefix", () -> PREFIX);
         registry.add("aggregation.application-id", () -> APPLICATION_ID);
         registry.add("aggregation.state-dir", () -> "target/kafka-streams/" + RUN);
+    }
+
+    /** What this service reads but does not write, created as its writer would create it. */
+    @BeforeAll
+    static void createTopicsWrittenUpstream() {
+        Topics names = new Topics(AvroBinarySerde.factory(), PREFIX);
+        LocalStack.shared().createTopics(List.of(names.ordersEnriched().newTopic(TopicSettings.singleBroker())));
     }
 
     @Test

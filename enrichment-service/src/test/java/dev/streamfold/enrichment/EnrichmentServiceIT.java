@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.enrichment.join.EnrichmentTopology;
 import dev.streamfold.enrichment.join.MissingReferenceException;
@@ -48,6 +50,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -78,6 +81,13 @@ class EnrichmentServiceIT {
         registry.add("enrichment.application-id", () -> APPLICATION_ID);
         registry.add("enrichment.state-dir", () -> "target/kafka-streams/" + APPLICATION_ID);
         registry.add("enrichment.max-reference-wait", MAX_REFERENCE_WAIT::toString);
+    }
+
+    /** What this service reads but does not write, created as its writer would create it. */
+    @BeforeAll
+    static void createTopicsWrittenUpstream() {
+        Topics names = new Topics(AvroBinarySerde.factory(), PREFIX);
+        LocalStack.shared().createTopics(List.of(names.orders().newTopic(TopicSettings.singleBroker()), names.customers().newTopic(TopicSettings.singleBroker()), names.products().newTopic(TopicSettings.singleBroker())));
     }
 
     @Autowired

@@ -5,7 +5,9 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -14,6 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param windowSize    size of the aggregation windows being materialised (must match aggregation-service)
  * @param retention     how long a window stays queryable, counted back from the newest window seen
  * @param maxRange      longest {@code from}..{@code to} range one request may ask for
+ * @param applicationServer host:port where other instances reach this one's REST API for the keys it owns (Kafka
+ *                      Streams' {@code application.server}); empty for a single instance. In Kubernetes, the pod's
+ *                      stable DNS name behind the headless service
  */
 @Validated
 @ConfigurationProperties("query")
@@ -22,7 +27,8 @@ public record QueryProperties(
         @NotBlank String stateDir,
         @NotNull @DurationMin(millis = 1) Duration windowSize,
         @NotNull @DurationMin(millis = 1) Duration retention,
-        @NotNull @DurationMin(millis = 1) Duration maxRange) {
+        @NotNull @DurationMin(millis = 1) Duration maxRange,
+        @DefaultValue("") @NotNull @Pattern(regexp = "|[^:\\s]+:\\d{1,5}", message = "must be host:port") String applicationServer) {
 
     /** A window store cannot keep windows for less time than one window lasts. */
     @AssertTrue(message = "retention must be at least window-size")

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
@@ -33,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -68,6 +71,13 @@ class QueryServiceIT {
         registry.add("streamfold.topics.prefix", () -> PREFIX);
         registry.add("query.application-id", () -> APPLICATION_ID);
         registry.add("query.state-dir", () -> Path.of("target", "kafka-streams", APPLICATION_ID).toAbsolutePath().toString());
+    }
+
+    /** What this service reads but does not write, created as its writer would create it. */
+    @BeforeAll
+    static void createTopicsWrittenUpstream() {
+        Topics names = new Topics(AvroBinarySerde.factory(), PREFIX);
+        LocalStack.shared().createTopics(List.of(names.categoryAggregates().newTopic(TopicSettings.singleBroker())));
     }
 
     @Test

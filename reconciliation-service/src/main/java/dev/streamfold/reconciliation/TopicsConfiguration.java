@@ -1,21 +1,24 @@
 package dev.streamfold.reconciliation;
 
 import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** The topics this service reads and writes (and the dead-letter topic it writes), created at start-up. */
+/**
+ * The topics this service writes, created at start-up: its reports, and the dead letters of the aggregates it reads.
+ * The aggregates topic itself is aggregation's to create.
+ */
 @Configuration(proxyBeanMethods = false)
 class TopicsConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics reconciliationTopics(Topics topics, StreamfoldProperties streamfold) {
-        short replicationFactor = streamfold.topics().replicationFactor();
+        TopicSettings settings = streamfold.topics().settings();
         return new KafkaAdmin.NewTopics(
-                topics.categoryAggregates().newTopic(replicationFactor),
-                topics.categoryAggregates().newDeadLetterTopic(replicationFactor),
-                topics.reconciliationReports().newTopic(replicationFactor));
+                topics.categoryAggregates().newDeadLetterTopic(settings),
+                topics.reconciliationReports().newTopic(settings));
     }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
@@ -81,6 +83,13 @@ class ReconciliationServiceIT {
         registry.add("reconciliation.application-id", () -> APPLICATION_ID);
         registry.add("reconciliation.interval", () -> "PT0.5S");
         registry.add("reconciliation.settle-delay", () -> "PT1S");
+    }
+
+    /** What this service reads but does not write, created as its writer would create it. */
+    @BeforeAll
+    static void createTopicsWrittenUpstream() {
+        Topics names = new Topics(AvroBinarySerde.factory(), PREFIX);
+        LocalStack.shared().createTopics(List.of(names.categoryAggregates().newTopic(TopicSettings.singleBroker())));
     }
 
     @BeforeAll

@@ -62,10 +62,20 @@ final class EvolvedOrders {
         order.put("event_time", placed.toEpochMilli());
         order.put("source", new GenericData.EnumSymbol(schema.getField("source").schema(), OrderSource.DIRECT.name()));
         order.put("channel", "kiosk");
+        withDefaults(order);
         client.send(topic, Long.toString(customerId).getBytes(StandardCharsets.UTF_8), frame(order));
         ledger.counted(Order.newBuilder().setEventId("evolved-" + n).setOrderId(2_000_000 + n).setCustomerId(customerId)
                 .setProductId(productId).setQuantity(1).setAmountMinor(700 + n).setCurrency("EUR").setStatus("PLACED")
                 .setEventTime(placed).setSource(OrderSource.DIRECT).build(), categoriesByProduct.get(productId));
+    }
+
+    /** Every field it does not set takes its schema default, as a publisher's generated class would. */
+    private static void withDefaults(GenericRecord order) {
+        for (Schema.Field field : order.getSchema().getFields()) {
+            if (order.get(field.pos()) == null && field.hasDefaultValue()) {
+                order.put(field.pos(), GenericData.get().getDefaultValue(field));
+            }
+        }
     }
 
     private byte[] frame(GenericRecord order) {

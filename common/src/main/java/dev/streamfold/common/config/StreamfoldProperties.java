@@ -1,7 +1,9 @@
 package dev.streamfold.common.config;
 
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.topic.TopicSettings;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -15,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("streamfold")
 public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @Valid Topics topics,
-        @DefaultValue @NotNull @Valid Orders orders) {
+        @DefaultValue @NotNull @Valid Orders orders, @DefaultValue @NotNull @Valid Streams streams) {
 
     /**
      * The bounds of {@link OrderRules}, the same in every service.
@@ -36,9 +38,35 @@ public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @
     }
 
     /**
-     * @param prefix            put before every topic name (empty by default)
-     * @param replicationFactor of every topic a service creates at start-up
+     * @param prefix              put before every topic name (empty by default)
+     * @param replicationFactor   of every topic a service creates, Kafka Streams' internal topics included
+     * @param minInsyncReplicas   {@code min.insync.replicas} of those topics (at most the replication factor)
+     * @param deadLetterRetention how long the {@code .dlq} topics keep dead letters
      */
-    public record Topics(@NotNull String prefix, @Min(1) short replicationFactor) {
+    public record Topics(@NotNull String prefix, @Min(1) short replicationFactor,
+            @DefaultValue("1") @Min(1) int minInsyncReplicas,
+            @DefaultValue("P3650D") @NotNull Duration deadLetterRetention) {
+
+        @AssertTrue(message = "streamfold.topics.min-insync-replicas must not exceed streamfold.topics.replication-factor")
+        boolean isMinInsyncReplicasAtMostTheReplicationFactor() {
+            return minInsyncReplicas <= replicationFactor;
+        }
+
+        @AssertTrue(message = "streamfold.topics.dead-letter-retention must be positive")
+        boolean isDeadLetterRetentionPositive() {
+            return deadLetterRetention == null || (!deadLetterRetention.isNegative() && !deadLetterRetention.isZero());
+        }
+
+        public TopicSettings settings() {
+            return new TopicSettings(replicationFactor, minInsyncReplicas, deadLetterRetention);
+        }
+    }
+
+    /**
+     * Settings of the Kafka Streams services (enrichment, aggregation, query).
+     *
+     * @param numStandbyReplicas warm copies of each task's state on other instances, for fast fail-over
+     */
+    public record Streams(@DefaultValue("0") @Min(0) int numStandbyReplicas) {
     }
 }

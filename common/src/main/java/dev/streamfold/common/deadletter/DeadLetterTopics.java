@@ -1,6 +1,7 @@
 package dev.streamfold.common.deadletter;
 
 import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,10 +23,10 @@ public final class DeadLetterTopics {
     private DeadLetterTopics() {
     }
 
-    public static List<NewTopic> of(Topology topology, String applicationId, short replicationFactor) {
+    public static List<NewTopic> of(Topology topology, String applicationId, TopicSettings settings) {
         List<NewTopic> topics = new ArrayList<>();
         for (String topic : topicsOf(topology, applicationId)) {
-            topics.add(Topic.newDeadLetterTopic(topic, replicationFactor));
+            topics.add(Topic.newDeadLetterTopic(topic, settings));
         }
         return topics;
     }

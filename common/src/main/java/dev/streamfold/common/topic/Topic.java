@@ -41,26 +41,29 @@ public record Topic<K, V>(String name, int partitions, CleanupPolicy cleanupPoli
      * retention must count from when a record was written, so that a snapshot of a ten-year-old database or a replay
      * is not deleted on arrival, and no producer's clock can make the broker reject a record.
      */
-    public NewTopic newTopic(short replicationFactor) {
-        return new NewTopic(name, partitions, replicationFactor).configs(Map.of(
+    public NewTopic newTopic(TopicSettings settings) {
+        return new NewTopic(name, partitions, settings.replicationFactor()).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.configValue(),
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME));
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas())));
     }
 
-    /** The dead letters of this topic; see {@link #newDeadLetterTopic(String, short)}. */
-    public NewTopic newDeadLetterTopic(short replicationFactor) {
-        return newDeadLetterTopic(name, replicationFactor);
+    /** The dead letters of this topic; see {@link #newDeadLetterTopic(String, TopicSettings)}. */
+    public NewTopic newDeadLetterTopic(TopicSettings settings) {
+        return newDeadLetterTopic(name, settings);
     }
 
     /**
-     * Dead letters keep the raw bytes and are never deleted by time: a dead letter is a record someone still has to
-     * look at or replay. One partition: the volume is small and inspection reads them in order.
+     * Dead letters keep the raw bytes, for {@link TopicSettings#deadLetterRetention()} (years by default): a dead
+     * letter is a record someone still has to look at or replay. One partition: the volume is small and inspection
+     * reads them in order.
      */
-    public static NewTopic newDeadLetterTopic(String sourceTopic, short replicationFactor) {
-        return new NewTopic(deadLetterTopicName(sourceTopic), 1, replicationFactor).configs(Map.of(
+    public static NewTopic newDeadLetterTopic(String sourceTopic, TopicSettings settings) {
+        return new NewTopic(deadLetterTopicName(sourceTopic), 1, settings.replicationFactor()).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, CleanupPolicy.DELETE.configValue(),
-                TopicConfig.RETENTION_MS_CONFIG, "-1",
-                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(settings.deadLetterRetention().toMillis()),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, APPEND_TIME,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas())));
     }
 
     public Consumed<K, V> consumedAs(String processorName) {

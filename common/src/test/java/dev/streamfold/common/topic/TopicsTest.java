@@ -1,10 +1,12 @@
 package dev.streamfold.common.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -27,11 +29,32 @@ class TopicsTest {
 
     @Test
     void shouldCreateCompactedTablesAndDeleteRetainedEventLogs() {
-        NewTopic customers = topics.customers().newTopic((short) 1);
-        NewTopic orders = topics.orders().newTopic((short) 1);
+        NewTopic customers = topics.customers().newTopic(TopicSettings.singleBroker());
+        NewTopic orders = topics.orders().newTopic(TopicSettings.singleBroker());
         assertThat(customers.configs()).containsEntry("cleanup.policy", "compact");
         assertThat(orders.configs()).containsEntry("cleanup.policy", "delete");
         assertThat(orders.numPartitions()).isEqualTo(Topics.CUSTOMER_KEYED_PARTITIONS);
+    }
+
+    @Test
+    void shouldCreateEveryTopicAndItsDeadLettersWithTheSharedReplicationSettings() {
+        // Given production settings: three copies, two in sync, dead letters kept for two years
+        TopicSettings production = new TopicSettings((short) 3, 2, Duration.ofDays(730));
+        // When a topic and its dead-letter topic are declared
+        NewTopic orders = topics.orders().newTopic(production);
+        NewTopic deadLetters = topics.orders().newDeadLetterTopic(production);
+        // Then both carry them
+        assertThat(orders.replicationFactor()).isEqualTo((short) 3);
+        assertThat(orders.configs()).containsEntry("min.insync.replicas", "2");
+        assertThat(deadLetters.replicationFactor()).isEqualTo((short) 3);
+        assertThat(deadLetters.configs()).containsEntry("min.insync.replicas", "2")
+                .containsEntry("retention.ms", Long.toString(Duration.ofDays(730).toMillis()));
+    }
+
+    @Test
+    void shouldRefuseMoreInSyncReplicasThanCopies() {
+        assertThatThrownBy(() -> new TopicSettings((short) 2, 3, Duration.ofDays(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min.insync.replicas");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.streamfold.common.deadletter.DeadLetterTopics;
 import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.enrichment.join.EnrichmentTopology;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,27 +35,23 @@ class EnrichmentStreamsConfiguration {
     @Bean
     ManagedKafkaStreams enrichmentStreams(Topology enrichmentTopology, EnrichmentProperties enrichment, KafkaProperties kafka,
             StreamfoldProperties streamfold, RecordAccounting accounting, MeterRegistry meterRegistry) {
-        Properties properties = StreamsDefaults.exactlyOnce(enrichment.applicationId(),
-                String.join(",", kafka.getBootstrapServers()), enrichment.stateDir(),
-                streamfold.topics().replicationFactor(), accounting);
+        Properties properties = StreamsDefaults.exactlyOnce(enrichment.applicationId(), kafka.buildStreamsProperties(),
+                enrichment.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
         properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, enrichment.maxTaskIdle().toMillis());
         return new ManagedKafkaStreams(enrichmentTopology, properties, meterRegistry);
     }
 
     /**
-     * Created before the streams start (KafkaAdmin runs when the context is initialised): the topics the service reads
-     * and writes, and the dead-letter topic of each, derived from the topology so that none is missing.
+     * Created before the streams start (KafkaAdmin runs when the context is initialised): the topics this service
+     * writes, and the dead-letter topic of each topic it reads or writes, derived from the topology so that none is
+     * missing. The topics it reads are created by their writers (ingest); until they exist the stream threads retry.
      */
     @Bean
     KafkaAdmin.NewTopics enrichmentTopics(Topics topics, Topology enrichmentTopology, EnrichmentProperties enrichment,
             StreamfoldProperties streamfold) {
-        short replicationFactor = streamfold.topics().replicationFactor();
-        List<NewTopic> created = new ArrayList<>(List.of(
-                topics.orders().newTopic(replicationFactor),
-                topics.customers().newTopic(replicationFactor),
-                topics.products().newTopic(replicationFactor),
-                topics.ordersEnriched().newTopic(replicationFactor)));
-        created.addAll(DeadLetterTopics.of(enrichmentTopology, enrichment.applicationId(), replicationFactor));
+        TopicSettings settings = streamfold.topics().settings();
+        List<NewTopic> created = new ArrayList<>(List.of(topics.ordersEnriched().newTopic(settings)));
+        created.addAll(DeadLetterTopics.of(enrichmentTopology, enrichment.applicationId(), settings));
         return new KafkaAdmin.NewTopics(created.toArray(NewTopic[]::new));
     }
 }

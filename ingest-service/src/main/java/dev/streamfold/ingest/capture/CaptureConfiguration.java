@@ -3,6 +3,7 @@ package dev.streamfold.ingest.capture;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.ingest.mapping.ChangeEventMapper;
 import java.time.InstantSource;
@@ -42,11 +43,11 @@ class CaptureConfiguration {
     /** The topics this service writes, and the dead-letter topic of each. */
     @Bean
     KafkaAdmin.NewTopics ingestTopics(Topics topics, StreamfoldProperties streamfold) {
-        short replicationFactor = streamfold.topics().replicationFactor();
+        TopicSettings settings = streamfold.topics().settings();
         return new KafkaAdmin.NewTopics(
-                topics.customers().newTopic(replicationFactor), topics.customers().newDeadLetterTopic(replicationFactor),
-                topics.products().newTopic(replicationFactor), topics.products().newDeadLetterTopic(replicationFactor),
-                topics.orders().newTopic(replicationFactor), topics.orders().newDeadLetterTopic(replicationFactor));
+                topics.customers().newTopic(settings), topics.customers().newDeadLetterTopic(settings),
+                topics.products().newTopic(settings), topics.products().newDeadLetterTopic(settings),
+                topics.orders().newTopic(settings), topics.orders().newDeadLetterTopic(settings));
     }
 
     @Bean
@@ -59,8 +60,9 @@ class CaptureConfiguration {
     ChangeCaptureEngine changeCaptureEngine(IngestProperties ingest, StreamfoldProperties streamfold, KafkaProperties kafka,
             Topics topics, OrderRules orderRules, RecordAccounting accounting, KafkaTemplate<byte[], byte[]> ingestKafkaTemplate,
             CaptureHealthIndicator health) {
-        Properties settings = DebeziumSettings.of(ingest, String.join(",", kafka.getBootstrapServers()),
-                ingest.offsetsTopic(streamfold.topics().prefix()), streamfold.topics().replicationFactor());
+        Properties settings = DebeziumSettings.withKafkaSecurity(DebeziumSettings.of(ingest,
+                String.join(",", kafka.getBootstrapServers()), ingest.offsetsTopic(streamfold.topics().prefix()),
+                streamfold.topics().replicationFactor()), kafka.buildAdminProperties());
         ChangeEventMapper mapper = new ChangeEventMapper(topics, orderRules, InstantSource.system());
         ChangeBatchPublisher publisher = new ChangeBatchPublisher(mapper, ingestKafkaTemplate, new DeadLetterRecords(), accounting);
         return new ChangeCaptureEngine(settings, publisher, health);

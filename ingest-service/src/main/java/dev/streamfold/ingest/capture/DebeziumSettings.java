@@ -1,5 +1,6 @@
 package dev.streamfold.ingest.capture;
 
+import java.util.Map;
 import java.util.Properties;
 
 /** The embedded engine's configuration: the PostgreSQL connector over pgoutput, offsets kept in Kafka. */
@@ -12,6 +13,19 @@ final class DebeziumSettings {
     static final String CAPTURED_TABLES = "public.customers,public.products,public.orders";
 
     private DebeziumSettings() {
+    }
+
+    /**
+     * Adds the TLS and SASL settings of the Kafka cluster the offsets live in: Kafka Connect hands its top-level
+     * client settings to the clients of its offsets topic.
+     */
+    static Properties withKafkaSecurity(Properties settings, Map<String, ?> clientProperties) {
+        clientProperties.forEach((key, value) -> {
+            if (value != null && (key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl."))) {
+                settings.setProperty(key, String.valueOf(value));
+            }
+        });
+        return settings;
     }
 
     static Properties of(IngestProperties ingest, String bootstrapServers, String offsetsTopic, short replicationFactor) {

@@ -2,6 +2,7 @@ package dev.streamfold.ingest.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,18 @@ class DebeziumSettingsTest {
                 .containsEntry("table.include.list", "public.customers,public.products,public.orders")
                 .containsEntry("snapshot.mode", "initial")
                 .containsEntry("database.dbname", "shop");
+    }
+
+    @Test
+    void shouldGiveTheOffsetsClientsTheClustersTlsAndSaslSettingsOnly() {
+        // Given the client settings of a secured cluster, and a producer-only setting
+        Properties settings = DebeziumSettings.of(ingest, "kafka:9093", "offsets", (short) 3);
+        // When the cluster's security is added
+        DebeziumSettings.withKafkaSecurity(settings, Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
+                "ssl.truststore.location", "/etc/kafka/truststore.p12", "linger.ms", 5));
+        // Then Kafka Connect hands them to the offsets topic's clients; nothing else leaks into the engine
+        assertThat(settings).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12").doesNotContainKey("linger.ms");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.reference.ValidFrom;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.ingest.mapping.ChangeEventMapper;
 import dev.streamfold.ingest.mapping.UnmappableChangeException;
@@ -529,7 +530,7 @@ class IngestServiceIT {
     private static void createOrdersTopicThatDeletesByRecordTime(String bootstrapServers) {
         Topic<String, Order> orders = freshTopics().orders();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(deletingByRecordTime(orders.newTopic((short) 1)))).all().get();
+            admin.createTopics(List.of(deletingByRecordTime(orders.newTopic(TopicSettings.singleBroker())))).all().get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create " + orders.name(), e.getCause());
         } catch (InterruptedException e) {

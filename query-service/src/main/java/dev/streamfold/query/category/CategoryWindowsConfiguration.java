@@ -5,12 +5,14 @@ import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.query.QueryProperties;
 import dev.streamfold.query.category.CategoryWindowsTopology.StoreSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,21 +22,23 @@ import org.springframework.kafka.core.KafkaAdmin;
 @Configuration(proxyBeanMethods = false)
 class CategoryWindowsConfiguration {
 
-    /** The aggregate topic is ours to read, its dead-letter topic ours to write: make sure both exist. */
+    /** The aggregate topic is aggregation's to create; its dead-letter topic is ours to write. */
     @Bean
     KafkaAdmin.NewTopics categoryWindowsTopics(Topics topics, StreamfoldProperties streamfold) {
-        short replicationFactor = streamfold.topics().replicationFactor();
+        TopicSettings settings = streamfold.topics().settings();
         Topic<?, ?> aggregates = topics.categoryAggregates();
-        return new KafkaAdmin.NewTopics(aggregates.newTopic(replicationFactor),
-                aggregates.newDeadLetterTopic(replicationFactor));
+        return new KafkaAdmin.NewTopics(aggregates.newDeadLetterTopic(settings));
     }
 
     @Bean
     ManagedKafkaStreams categoryWindowsStreams(Topics topics, QueryProperties query, StreamfoldProperties streamfold,
             KafkaProperties kafka, RecordAccounting accounting, MeterRegistry meterRegistry) {
-        Properties settings = StreamsDefaults.exactlyOnce(query.applicationId(),
-                String.join(",", kafka.getBootstrapServers()), query.stateDir(),
-                streamfold.topics().replicationFactor(), accounting);
+        Properties settings = StreamsDefaults.exactlyOnce(query.applicationId(), kafka.buildStreamsProperties(),
+                query.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
+        if (!query.applicationServer().isBlank()) {
+            // Where other instances reach this one for the keys it owns (interactive-query routing).
+            settings.put(StreamsConfig.APPLICATION_SERVER_CONFIG, query.applicationServer());
+        }
         return new ManagedKafkaStreams(
                 CategoryWindowsTopology.build(topics, new StoreSettings(query.windowSize(), query.retention())),
                 settings, meterRegistry);
