@@ -17,6 +17,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.Topology;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -54,5 +55,11 @@ class AggregationStreamsConfiguration {
         Properties properties = StreamsDefaults.exactlyOnce(aggregation.applicationId(), kafka.buildStreamsProperties(),
                 aggregation.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
         return new ManagedKafkaStreams(aggregationTopology, properties, meterRegistry);
+    }
+
+    /** Ready only while the client is RUNNING: not while it restores its stores or rebalances (the readiness group). */
+    @Bean
+    HealthIndicator categoryAggregationStreamsReadiness(ManagedKafkaStreams categoryAggregationStreams) {
+        return categoryAggregationStreams.readiness();
     }
 }

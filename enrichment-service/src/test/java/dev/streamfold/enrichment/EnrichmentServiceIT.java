@@ -195,14 +195,20 @@ class EnrichmentServiceIT {
     }
 
     @Test
-    void shouldReportUpOnTheHealthEndpoint() throws Exception {
-        // When the health endpoint is asked while the streams run
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        // Then the service says it is up
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"status\":\"UP\"");
+    void shouldReportUpAliveAndReadyWhileTheStreamsRun() throws Exception {
+        // When health, liveness and readiness are asked while the streams run
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness")) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // Then each says UP
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(response.body()).as(path).contains("\"status\":\"UP\"");
+        }
+        // ...and readiness is the stream client's own RUNNING state, not only the application's
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("enrichmentStreamsReadiness", "RUNNING");
     }
 
     /**

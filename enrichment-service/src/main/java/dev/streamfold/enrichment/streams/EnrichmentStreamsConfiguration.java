@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -53,5 +54,11 @@ class EnrichmentStreamsConfiguration {
         List<NewTopic> created = new ArrayList<>(List.of(topics.ordersEnriched().newTopic(settings)));
         created.addAll(DeadLetterTopics.of(enrichmentTopology, enrichment.applicationId(), settings));
         return new KafkaAdmin.NewTopics(created.toArray(NewTopic[]::new));
+    }
+
+    /** Ready only while the client is RUNNING: not while it restores its stores or rebalances (the readiness group). */
+    @Bean
+    HealthIndicator enrichmentStreamsReadiness(ManagedKafkaStreams enrichmentStreams) {
+        return enrichmentStreams.readiness();
     }
 }

@@ -3,11 +3,20 @@ package dev.streamfold.ingest.capture;
 import io.debezium.engine.DebeziumEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 
-/** UP while the Debezium engine polls the database; DOWN while it starts, after it stopped and when it died. */
-final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.ConnectorCallback, DebeziumEngine.CompletionCallback {
+/**
+ * UP while the Debezium engine polls the database; DOWN while it starts, after it stopped and when it died. It is in
+ * the readiness group; an engine that died marks the service's liveness BROKEN too, so that an orchestrator restarts
+ * it (the engine does not restart itself yet), resuming from the committed offsets.
+ */
+final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.ConnectorCallback, DebeziumEngine.CompletionCallback,
+        ApplicationEventPublisherAware {
 
     private static final Logger log = LoggerFactory.getLogger(CaptureHealthIndicator.class);
 
@@ -15,6 +24,12 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
 
     private volatile State state = State.STOPPED;
     private volatile String failure;
+    private volatile ApplicationEventPublisher events;
+
+    @Override
+    public void setApplicationEventPublisher(ApplicationEventPublisher events) {
+        this.events = events;
+    }
 
     void starting() {
         failure = null;
@@ -40,6 +55,10 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
             log.error("Change capture failed: {}", message, error);
             failure = error == null ? message : message + ": " + error;
             state = State.FAILED;
+            ApplicationEventPublisher publisher = events;
+            if (publisher != null) {
+                AvailabilityChangeEvent.publish(publisher, this, LivenessState.BROKEN);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -52,5 +53,11 @@ class CategoryWindowsConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Ready only while the client is RUNNING: not while it restores its stores or rebalances (the readiness group). */
+    @Bean
+    HealthIndicator categoryWindowsStreamsReadiness(ManagedKafkaStreams categoryWindowsStreams) {
+        return categoryWindowsStreams.readiness();
     }
 }
