@@ -1,22 +1,18 @@
 package dev.streamfold.ingest.capture;
 
 import io.debezium.engine.DebeziumEngine;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
 
 /**
- * UP while the Debezium engine polls the database; DOWN while it starts, after it stopped and when it died. It is in
- * the readiness group; an engine that died marks the service's liveness BROKEN too, so that an orchestrator restarts
- * it (the engine does not restart itself yet), resuming from the committed offsets.
+ * UP while the Debezium engine polls the database; DOWN while it starts, after it stopped and while it waits to be
+ * started again after a failure (with the failure, how many in a row, and when it starts again). It is in the readiness
+ * group; liveness does not depend on it, because {@link ChangeCaptureEngine} restarts a failed engine by itself.
  */
-final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.ConnectorCallback, DebeziumEngine.CompletionCallback,
-        ApplicationEventPublisherAware {
+final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.ConnectorCallback, DebeziumEngine.CompletionCallback {
 
     private static final Logger log = LoggerFactory.getLogger(CaptureHealthIndicator.class);
 
@@ -24,15 +20,16 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
 
     private volatile State state = State.STOPPED;
     private volatile String failure;
-    private volatile ApplicationEventPublisher events;
+    private volatile String restart;
 
-    @Override
-    public void setApplicationEventPublisher(ApplicationEventPublisher events) {
-        this.events = events;
+    /** After a failure: the engine starts again after {@code pause}; the failure stays reported until then. */
+    void restartingIn(Duration pause, int failuresInARow) {
+        restart = "in " + pause + " (failure " + failuresInARow + " in a row)";
     }
 
     void starting() {
         failure = null;
+        restart = null;
         state = State.STARTING;
     }
 
@@ -55,10 +52,6 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
             log.error("Change capture failed: {}", message, error);
             failure = error == null ? message : message + ": " + error;
             state = State.FAILED;
-            ApplicationEventPublisher publisher = events;
-            if (publisher != null) {
-                AvailabilityChangeEvent.publish(publisher, this, LivenessState.BROKEN);
-            }
         }
     }
 
@@ -69,6 +62,10 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
         String error = failure;
         if (error != null) {
             health.withDetail("error", error);
+        }
+        String next = restart;
+        if (next != null) {
+            health.withDetail("restart", next);
         }
         return health.build();
     }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -18,6 +19,11 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Runs the Debezium embedded engine on its own thread for the life of the Spring context. Each start builds a new
  * engine, which resumes from the positions committed in the offsets topic (a snapshot happens only the first time).
+ *
+ * <p>An engine that stops on a failure (a batch Kafka refused, the database gone) is started again after a pause that
+ * grows with each failure in a row ({@link RestartBackoff}). Positions are committed only after Kafka acknowledged a
+ * batch, so the new engine resumes where the last acknowledged change ended: nothing is skipped, and what was in
+ * flight is published again (consumers apply each change once).
  */
 final class ChangeCaptureEngine implements SmartLifecycle {
 
@@ -28,13 +34,24 @@ final class ChangeCaptureEngine implements SmartLifecycle {
     private final Properties settings;
     private final ChangeBatchPublisher publisher;
     private final CaptureHealthIndicator health;
+    private final RestartBackoff backoff;
+    private final ScheduledExecutorService restarts =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("debezium-engine-restart").factory());
     private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private ExecutorService executor;
+    private volatile boolean stopping;
+    private int failuresInARow;
+    private volatile long streamingSinceNanos;
 
     ChangeCaptureEngine(Properties settings, ChangeBatchPublisher publisher, CaptureHealthIndicator health) {
+        this(settings, publisher, health, RestartBackoff.DEFAULT);
+    }
+
+    ChangeCaptureEngine(Properties settings, ChangeBatchPublisher publisher, CaptureHealthIndicator health, RestartBackoff backoff) {
         this.settings = settings;
         this.publisher = publisher;
         this.health = health;
+        this.backoff = backoff;
     }
 
     @Override
@@ -42,12 +59,23 @@ final class ChangeCaptureEngine implements SmartLifecycle {
         if (engine != null) {
             return;
         }
+        stopping = false;
+        launch();
+    }
+
+    private void launch() {
         health.starting();
         engine = DebeziumEngine.create(Connect.class)
                 // Settings first: notifying() reads them. A copy, because the builder writes into them.
                 .using((Properties) settings.clone())
-                .using((DebeziumEngine.ConnectorCallback) health)
-                .using((DebeziumEngine.CompletionCallback) health)
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void pollingStarted() {
+                        streamingSinceNanos = System.nanoTime();
+                        health.pollingStarted();
+                    }
+                })
+                .using(this::completed)
                 .notifying(publisher)
                 .build();
         executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("debezium-engine").factory());
@@ -56,8 +84,39 @@ final class ChangeCaptureEngine implements SmartLifecycle {
                 settings.getProperty("slot.name"), settings.getProperty("offset.storage.topic"));
     }
 
+    /** Called on the engine's thread when it has stopped, on its own or because we closed it. */
+    private void completed(boolean success, String message, Throwable error) {
+        health.handle(success, message, error);
+        if (!success && !stopping) {
+            // Not on the engine's thread: stop() may hold the lock while it waits for that thread to end.
+            restarts.execute(this::scheduleRestart);
+        }
+    }
+
+    private synchronized void scheduleRestart() {
+        if (stopping || engine == null) {
+            return;
+        }
+        long streamedNanos = streamingSinceNanos == 0 ? 0 : System.nanoTime() - streamingSinceNanos;
+        failuresInARow = streamedNanos >= backoff.max().toNanos() ? 1 : failuresInARow + 1;
+        streamingSinceNanos = 0;
+        Duration pause = backoff.pauseAfter(failuresInARow);
+        log.warn("Change capture failed ({} in a row); starting it again in {}", failuresInARow, pause);
+        health.restartingIn(pause, failuresInARow);
+        restarts.schedule(this::restart, pause.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void restart() {
+        if (stopping || engine == null) {
+            return;
+        }
+        executor.shutdown();
+        launch();
+    }
+
     @Override
     public synchronized void stop() {
+        stopping = true;
         if (engine == null) {
             return;
         }

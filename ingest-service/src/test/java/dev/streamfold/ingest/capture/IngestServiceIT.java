@@ -10,6 +10,7 @@ import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.InvalidOrderException;
 import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.reference.ValidFrom;
+import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.TopicSettings;
@@ -70,9 +71,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -509,6 +512,51 @@ class IngestServiceIT {
         await().atMost(TIMEOUT).until(this::healthy);
     }
 
+    @Test
+    void shouldStartCaptureAgainByItselfAfterAFailureAndLoseNothing() {
+        // Given a capture whose output topics do not exist yet: the broker creates none by itself, so every batch it
+        // publishes fails (after 2 s) and stops its engine, which is started again after a short pause each time
+        String prefix = PREFIX + "restart.";
+        Topics restartTopics = new Topics(new RegistrySerdeFactory(LocalStack.shared().endpoints().registryUrl()), prefix);
+        String slot = RUN + "_restart";
+        IngestProperties own = new IngestProperties(ingest.database(), slot, ingest.publicationName(), prefix + "offsets");
+        Properties settings = DebeziumSettings.of(own, bootstrapServers(), own.offsetsTopic(prefix), (short) 1);
+        KafkaTemplate<byte[], byte[]> impatient = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(), ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new ByteArraySerializer(), new ByteArraySerializer()));
+        CaptureHealthIndicator health = new CaptureHealthIndicator();
+        ChangeCaptureEngine failing = new ChangeCaptureEngine(settings, new ChangeBatchPublisher(
+                new ChangeEventMapper(restartTopics, orderRules, InstantSource.system()), impatient, new DeadLetterRecords(),
+                accounting), health, new RestartBackoff(Duration.ofMillis(200), Duration.ofSeconds(30)));
+        engine.stop();
+        try {
+            failing.start();
+            // When it has failed (and been started again) at least twice
+            await().atMost(TIMEOUT).until(() -> String.valueOf(health.health().getDetails().get("restart")).contains("2 in a row"));
+            // ...and then its topics appear, as if the broker had come back
+            Topics names = new Topics(AvroBinarySerde.factory(), prefix);
+            LocalStack.shared().createTopics(List.of(names.customers().newTopic(TopicSettings.singleBroker()),
+                    names.products().newTopic(TopicSettings.singleBroker()), names.orders().newTopic(TopicSettings.singleBroker()),
+                    names.customers().newDeadLetterTopic(TopicSettings.singleBroker()),
+                    names.products().newDeadLetterTopic(TopicSettings.singleBroker()),
+                    names.orders().newDeadLetterTopic(TopicSettings.singleBroker())));
+            // Then capture runs again by itself, and every order in the table reaches Kafka
+            Topics reader = new Topics(new RegistrySerdeFactory(LocalStack.shared().endpoints().registryUrl()), prefix);
+            try (var orders = TopicReader.of(bootstrapServers(), reader.orders())) {
+                Set<Long> expected = validOrderIdsInDatabase();
+                Map<Long, Order> captured = await().atMost(TIMEOUT).until(() -> latestByOrder(orders.poll()),
+                        seen -> seen.keySet().containsAll(expected));
+                assertThat(captured.keySet()).containsAll(expected);
+            }
+            await().atMost(TIMEOUT).until(() -> health.health().getStatus().equals(Status.UP));
+        } finally {
+            failing.stop();
+            dropReplicationSlot(slot);
+            engine.start();
+        }
+    }
+
     /** Orders of 2016 to 2019; product 100 is in the snapshot already. */
     private static void insertYearsOldOrders() {
         for (int i = 0; i < EARLY_CUSTOMERS.size(); i++) {
@@ -605,6 +653,26 @@ class IngestServiceIT {
     private static void dropReplicationSlot(String slot) {
         await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> sql(
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+    }
+
+    /** The rows of orders that pass the shared order rule (the others are dead-lettered, not published). */
+    private static Set<Long> validOrderIdsInDatabase() {
+        Set<Long> ids = new HashSet<>();
+        Instant now = Instant.now();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, shop.user(), "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id, quantity, amount, currency, created_at FROM orders")) {
+            while (rows.next()) {
+                Instant placed = rows.getTimestamp(5).toInstant();
+                if (rows.getInt(2) > 0 && rows.getLong(3) >= 0 && OrderRules.isIsoCurrency(rows.getString(4).strip())
+                        && !placed.isAfter(now.plus(OrderRules.DEFAULT_MAX_AHEAD)) && !placed.isBefore(OrderRules.DEFAULT_EARLIEST)) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Set<Long> orderIdsInDatabase() {
