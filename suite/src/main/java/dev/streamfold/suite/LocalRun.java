@@ -4,12 +4,17 @@ import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackOptions;
 import dev.streamfold.schemas.db.ShopDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +38,9 @@ public final class LocalRun {
         Shutdown shutdown = new Shutdown(stopped);
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "local-run-shutdown"));
 
+        // The infrastructure starts empty on every run, so the services must too: state left by the last run (Kafka
+        // Streams' stores and checkpoints) would name offsets and stores the new broker does not have.
+        deleteRecursively(workDir.resolve("services"));
         LocalStack stack = shutdown.register(LocalStack.start(new LocalStackOptions(workDir.resolve("infra"), 19092, 18081, 18091, 15432)));
         Endpoints endpoints = stack.endpoints();
         String jdbcUrl = stack.createDatabase("streamfold");
@@ -49,6 +57,17 @@ public final class LocalRun {
         generator.start();
         printWelcome(settings, endpoints);
         stopped.await();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void printWelcome(SuiteSettings settings, Endpoints endpoints) {

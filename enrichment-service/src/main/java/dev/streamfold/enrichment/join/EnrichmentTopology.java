@@ -46,9 +46,14 @@ public final class EnrichmentTopology {
     public static final String CUSTOMERS_SOURCE = "customers-source";
     public static final String VALIDATE_CUSTOMER = "validate-customer";
     public static final String KEEP_CUSTOMER_VERSIONS = "keep-customer-versions";
-    public static final String CUSTOMERS_STORE = "customers-store";
+    /**
+     * Versions of every customer by valid_from. Named apart from the key-value store it replaced
+     * ({@code customers-store}), whose local state and changelog a versioned store cannot read.
+     */
+    public static final String CUSTOMERS_STORE = "customer-versions";
     public static final String PRODUCTS_SOURCE = "products-source";
-    public static final String PRODUCTS_STORE = "products-store";
+    /** Versions of every product by valid_from; named apart from the key-value store it replaced ({@code products-store}). */
+    public static final String PRODUCTS_STORE = "product-versions";
     public static final String VALIDATE_ORDER = "validate-order";
     public static final String STAMP_SOURCE_STREAM_TIME = "stamp-source-stream-time";
     /** Per {@code orders} partition, its event-time stream time (see {@link StampSourceStreamTime}). */
