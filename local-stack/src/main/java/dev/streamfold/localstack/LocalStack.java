@@ -1,19 +1,14 @@
 package dev.streamfold.localstack;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -70,7 +65,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll(LocalStackOptions options) {
         long begin = System.nanoTime();
-        deleteRecursively(workDir);
+        Directories.deleteRecursively(workDir);
         // The registry is a separate JVM and the slowest to come up: start it first, let it boot while the others start.
         RegistryStart registryStart = new RegistryStart(workDir.resolve("registry"), options);
         registryStart.begin();
@@ -161,17 +156,6 @@ public final class LocalStack implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("Stopping {} failed", component.getClass().getSimpleName(), e);
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

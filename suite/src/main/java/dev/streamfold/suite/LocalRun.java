@@ -1,20 +1,16 @@
 package dev.streamfold.suite;
 
+import dev.streamfold.localstack.Directories;
 import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackOptions;
 import dev.streamfold.schemas.db.ShopDatabase;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +36,7 @@ public final class LocalRun {
 
         // The infrastructure starts empty on every run, so the services must too: state left by the last run (Kafka
         // Streams' stores and checkpoints) would name offsets and stores the new broker does not have.
-        deleteRecursively(workDir.resolve("services"));
+        Directories.deleteRecursively(workDir.resolve("services"));
         LocalStack stack = shutdown.register(LocalStack.start(new LocalStackOptions(workDir.resolve("infra"), 19092, 18081, 18091, 15432)));
         Endpoints endpoints = stack.endpoints();
         String jdbcUrl = stack.createDatabase("streamfold");
@@ -57,17 +53,6 @@ public final class LocalRun {
         generator.start();
         printWelcome(settings, endpoints);
         stopped.await();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void printWelcome(SuiteSettings settings, Endpoints endpoints) {
