@@ -1,6 +1,5 @@
 package dev.streamfold.suite;
 
-import dev.streamfold.localstack.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The five services as separate JVMs, started from their jars, stopped together. A test can also stop, kill and
+ * The five services as separate JVMs, started from their jars or images (see {@link Launcher}), stopped together. A test can also stop, kill and
  * start single services while the others run, to see how the chain copes with one of them gone.
  */
 final class RunningSuite implements AutoCloseable {
@@ -30,15 +28,17 @@ final class RunningSuite implements AutoCloseable {
 
     private final SuiteSettings settings;
     // The services that should be running; a test's polling thread reads it while the test thread stops one.
-    private final Map<Service, ManagedProcess> processes = new ConcurrentHashMap<>();
+    private final Map<Service, ServiceProcess> processes = new ConcurrentHashMap<>();
+    private final Launcher launcher;
 
-    private RunningSuite(SuiteSettings settings) {
+    private RunningSuite(SuiteSettings settings, Launcher launcher) {
         this.settings = settings;
+        this.launcher = launcher;
     }
 
     /** Starts every service and returns once all report healthy; stops them all if one does not. */
     static RunningSuite start(SuiteSettings settings) {
-        RunningSuite suite = new RunningSuite(settings);
+        RunningSuite suite = new RunningSuite(settings, Launcher.fromSystemProperties());
         try {
             for (Service service : Service.values()) {
                 suite.launch(service);
@@ -54,11 +54,8 @@ final class RunningSuite implements AutoCloseable {
     }
 
     private void launch(Service service) {
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), "-Xmx384m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", service.jar().toString()));
-        command.addAll(ServiceArguments.of(service, settings));
-        processes.put(service, ManagedProcess.start(service.id() + "-service", command, Map.of(), workDir(service),
-                logFile(service), Duration.ofSeconds(30)));
+        processes.put(service, launcher.start(service, ServiceArguments.of(service, settings), workDir(service),
+                logFile(service)));
         log.info("Started {}-service on port {} (log: {})", service.id(), settings.port(service), logFile(service));
     }
 
@@ -68,7 +65,7 @@ final class RunningSuite implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            ManagedProcess process = processes.get(service);
+            ServiceProcess process = processes.get(service);
             if (process == null || !process.isAlive()) {
                 throw new IllegalStateException(service.id() + "-service exited during start-up:\n" + tail(service));
             }
@@ -90,12 +87,12 @@ final class RunningSuite implements AutoCloseable {
 
     /** Whether every service that should be running still runs: one stopped or killed on purpose does not count. */
     boolean allAlive() {
-        return processes.values().stream().allMatch(ManagedProcess::isAlive);
+        return processes.values().stream().allMatch(ServiceProcess::isAlive);
     }
 
     /** Stops one service gracefully (SIGTERM, Spring's graceful shutdown) and returns once it has exited. */
     void stop(Service service) {
-        ManagedProcess process = processes.remove(service);
+        ServiceProcess process = processes.remove(service);
         if (process != null) {
             process.close();
             log.info("Stopped {}-service", service.id());
@@ -107,10 +104,9 @@ final class RunningSuite implements AutoCloseable {
      * offsets or transactions. Returns once it is gone.
      */
     void kill(Service service) {
-        ManagedProcess process = processes.remove(service);
+        ServiceProcess process = processes.remove(service);
         if (process != null) {
             process.kill();
-            process.close();
             log.info("Killed {}-service", service.id());
         }
     }
@@ -121,7 +117,7 @@ final class RunningSuite implements AutoCloseable {
      * for health if it runs.
      */
     void start(Service service) {
-        ManagedProcess current = processes.get(service);
+        ServiceProcess current = processes.get(service);
         if (current == null || !current.isAlive()) {
             if (current != null) {
                 current.close(); // crashed: let go of its guard
@@ -210,8 +206,8 @@ final class RunningSuite implements AutoCloseable {
     /** Stops all running services at once: each gets SIGTERM and Spring's graceful shutdown. */
     @Override
     public void close() {
-        List<ManagedProcess> running = List.copyOf(processes.values());
+        List<ServiceProcess> running = List.copyOf(processes.values());
         processes.clear();
-        running.parallelStream().forEach(ManagedProcess::close);
+        running.parallelStream().forEach(ServiceProcess::close);
     }
 }
