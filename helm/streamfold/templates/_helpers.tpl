@@ -251,3 +251,22 @@ checksum/credentials: {{ include (print .root.Template.BasePath "/secret.yaml") 
 {{- end }}
 {{- $replicas }}
 {{- end }}
+
+{{/*
+An alert threshold as PromQL reads it (dict name, value). Helm reads every number of values.yaml as a float and would
+print 1073741824 as 1.073741824e+09, and --set gives 2.5 as a string: whole numbers are printed as integers, others as
+they are. Anything but a non-negative number fails the rendering.
+*/}}
+{{- define "streamfold.promNumber" -}}
+{{- $text := toString .value }}
+{{- if not (regexMatch "^[0-9]+([.][0-9]+)?([eE][+]?[0-9]+)?$" $text) }}
+{{- fail (printf "monitoring.alerts.%s must be a non-negative number, was %q" .name $text) }}
+{{- end }}
+{{- $number := float64 .value }}
+{{- if eq $number (floor $number) }}{{ int64 $number }}{{ else }}{{ $number }}{{ end }}
+{{- end }}
+
+{{/* The ConfigMap carrying the Grafana dashboard. */}}
+{{- define "streamfold.dashboardsName" -}}
+{{- printf "%s-dashboards" (include "streamfold.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}

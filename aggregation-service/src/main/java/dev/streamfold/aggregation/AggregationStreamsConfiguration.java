@@ -10,6 +10,7 @@ import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.deadletter.DeadLetterTopics;
 import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
+import dev.streamfold.common.tracing.RecordTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,8 @@ class AggregationStreamsConfiguration {
 
     @Bean
     Topology aggregationTopology(Topics topics, SerdeFactory serdes, AggregationProperties aggregation, OrderRules orderRules,
-            RecordAccounting accounting) {
-        return CategoryAggregationTopology.build(topics, serdes, aggregation.windows(), orderRules, accounting);
+            RecordAccounting accounting, RecordTracing tracing) {
+        return CategoryAggregationTopology.build(topics, serdes, aggregation.windows(), orderRules, accounting, tracing);
     }
 
     /**
@@ -54,7 +55,7 @@ class AggregationStreamsConfiguration {
             RecordAccounting accounting, StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry) {
         Properties properties = StreamsDefaults.exactlyOnce(aggregation.applicationId(), kafka.buildStreamsProperties(),
                 aggregation.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
-        return new ManagedKafkaStreams(aggregationTopology, properties, meterRegistry);
+        return new ManagedKafkaStreams(aggregationTopology, properties, meterRegistry, streamfold.streams().onThreadFailure());
     }
 
     /** Ready only while the client is RUNNING: not while it restores its stores or rebalances (the readiness group). */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Rendered manifests parsed strictly: each kind the chart may render is read with the Kubernetes API model of its
@@ -26,7 +27,8 @@ final class KubernetesManifests {
             "StatefulSet", "apps/v1",
             "Deployment", "apps/v1",
             "PodDisruptionBudget", "policy/v1",
-            "ServiceMonitor", "monitoring.coreos.com/v1");
+            "ServiceMonitor", "monitoring.coreos.com/v1",
+            "PrometheusRule", "monitoring.coreos.com/v1");
 
     private static final Gson GSON = new Gson();
 
@@ -37,7 +39,7 @@ final class KubernetesManifests {
      * @param kind       e.g. StatefulSet
      * @param name       metadata.name
      * @param raw        the manifest as YAML read it
-     * @param model      the typed model (V1StatefulSet, ...), or the raw map for a ServiceMonitor
+     * @param model      the typed model (V1StatefulSet, ...), or the raw map for a ServiceMonitor or PrometheusRule
      */
     record Manifest(String apiVersion, String kind, String name, Map<String, Object> raw, Object model) {
     }
@@ -73,6 +75,7 @@ final class KubernetesManifests {
                 case "Deployment" -> V1Deployment.fromJson(json);
                 case "PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
                 case "ServiceMonitor" -> checkServiceMonitor(name, document);
+                case "PrometheusRule" -> checkPrometheusRule(name, document);
                 default -> throw new IllegalStateException(kind);
             };
             return new Manifest(apiVersion, kind, name, document, model);
@@ -98,6 +101,16 @@ final class KubernetesManifests {
                         + endpoint);
             }
         }
+        return document;
+    }
+
+    /** No model in client-java either: spec holds only groups, checked as Prometheus checks a rules file. */
+    private static Map<String, Object> checkPrometheusRule(String name, Map<String, Object> document) {
+        if (!(document.get("spec") instanceof Map<?, ?> spec) || !spec.keySet().equals(Set.of("groups"))) {
+            throw new IllegalArgumentException("PrometheusRule " + name + " needs a spec with groups only, has "
+                    + document.get("spec"));
+        }
+        PrometheusRules.checkGroups("PrometheusRule " + name, spec.get("groups"));
         return document;
     }
 }

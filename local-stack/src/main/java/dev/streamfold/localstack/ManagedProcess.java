@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -107,6 +108,11 @@ public final class ManagedProcess implements AutoCloseable {
 
     public long pid() {
         return guard.pid();
+    }
+
+    /** The child's exit status once it has ended (128 + the signal's number if a signal ended it), else empty. */
+    public OptionalInt exitCode() {
+        return guard.isAlive() ? OptionalInt.empty() : OptionalInt.of(guard.exitValue());
     }
 
     /**

@@ -253,7 +253,7 @@ class ReconciliationServiceIT {
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
-                .contains("streamfold_reconciliation_reports_published_total{status=\"MISMATCH\""));
+                .containsPattern("streamfold_reconciliation_reports_published_total\\{[^}]*status=\"MISMATCH\""));
     }
 
     private ReconciliationReport awaitLatestReport(String category, Instant window, ReconciliationStatus status) {

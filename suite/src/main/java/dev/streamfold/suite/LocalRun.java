@@ -48,7 +48,9 @@ public final class LocalRun {
         SuiteSettings settings = new SuiteSettings(endpoints.bootstrapServers(), endpoints.registryUrl(), database, "",
                 "streamfold", workDir.resolve("services"), PORTS, Duration.ofSeconds(10));
         log.info("Starting the five services (logs in {})", settings.workDir());
-        shutdown.register(RunningSuite.start(settings));
+        RunningSuite suite = shutdown.register(RunningSuite.start(settings));
+        // Stopped before the services (newest first), so that their shutdown is not taken for deaths.
+        shutdown.register(Supervisor.watch(suite));
         shutdown.register(generator);
         generator.start();
         printWelcome(settings, endpoints);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,9 @@ final class RunningSuite implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("interrupted while waiting for " + service.id() + "-service");
+            }
             ServiceProcess process = processes.get(service);
             if (process == null || !process.isAlive()) {
                 throw new IllegalStateException(service.id() + "-service exited during start-up:\n" + tail(service));
@@ -83,6 +87,29 @@ final class RunningSuite implements AutoCloseable {
             pause();
         }
         throw new IllegalStateException(service.id() + "-service not healthy within " + START_TIMEOUT + ":\n" + tail(service));
+    }
+
+    /** The services that should be running but are not: crashed, killed from outside, or exited by themselves. */
+    Map<Service, String> deadServices() {
+        Map<Service, String> dead = new EnumMap<>(Service.class);
+        processes.forEach((service, process) -> {
+            if (!process.isAlive()) {
+                dead.put(service, process.howItEnded());
+            }
+        });
+        return dead;
+    }
+
+    /**
+     * Kills one service with SIGKILL and leaves it for dead, as the OOM killer would: unlike {@link #kill}, the suite
+     * still expects it to run, so a {@link Supervisor} restarts it.
+     */
+    void crash(Service service) {
+        ServiceProcess process = processes.get(service);
+        if (process != null) {
+            process.crash();
+            log.info("Crashed {}-service (SIGKILL)", service.id());
+        }
     }
 
     /** Whether every service that should be running still runs: one stopped or killed on purpose does not count. */

@@ -15,8 +15,20 @@ record ServiceProcess(ManagedProcess process, Runnable killer) implements AutoCl
 
     /** SIGKILL: no shutdown hooks. Returns once it is gone. */
     void kill() {
-        killer.run();
+        crash();
         process.close();
+    }
+
+    /** SIGKILL, and nothing else: the service is simply dead, as after an OOM kill, until someone notices. */
+    void crash() {
+        killer.run();
+    }
+
+    /** How it ended, for the log: "exit code 1", "killed by signal 9", or "still running". */
+    String howItEnded() {
+        return process.exitCode().stream()
+                .mapToObj(code -> code > 128 ? "killed by signal " + (code - 128) : "exit code " + code)
+                .findFirst().orElse("still running");
     }
 
     /** SIGTERM and Spring's graceful shutdown; returns once it has exited. */

@@ -7,10 +7,12 @@ import com.jayway.jsonpath.JsonPath;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackExtension;
 import dev.streamfold.localstack.Ports;
+import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.ReconciliationReport;
@@ -27,10 +29,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -128,6 +132,44 @@ class StreamfoldEndToEndIT {
         // And reconciliation finds W1's aggregates equal to SQL over the source tables
         awaitReport("books", W1, ReconciliationStatus.MATCH);
         awaitReport("games", W1, ReconciliationStatus.MATCH);
+
+        // And each captured order's journey is one trace: the context ingest started is continued on its enriched
+        // record and on the window totals that orders changed
+        assertOneTracePerJourney();
+
+        // And each stage measured the orders' end-to-end latency, on both clocks after ingest
+        Map<Service, String> stages = Map.of(Service.INGEST, "ingest", Service.ENRICHMENT, "enrichment",
+                Service.AGGREGATION, "aggregation", Service.QUERY, "query");
+        stages.forEach((service, stage) -> await().atMost(PIPELINE_TIMEOUT).untilAsserted(() -> {
+            String metrics = suite.metrics(service);
+            assertThat(SuiteClient.sum(metrics, "streamfold_stage_latency_seconds_count", Map.of("stage", stage, "clock", "event")))
+                    .as("%s: event-time latency samples", stage).isPositive();
+            if (service != Service.INGEST) {
+                assertThat(SuiteClient.sum(metrics, "streamfold_stage_latency_seconds_count",
+                        Map.of("stage", stage, "clock", "ingest"))).as("%s: ingest-time latency samples", stage).isPositive();
+            }
+        }));
+    }
+
+    private static void assertOneTracePerJourney() {
+        try (SuiteClient client = new SuiteClient(settings)) {
+            Topics topics = client.topics();
+            Map<String, String> captured = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : client.readAll(topics.orders().name())) {
+                Order order = topics.orders().valueSerde().deserializer().deserialize(record.topic(), record.value());
+                RecordTracing.traceId(record.headers()).ifPresent(trace -> captured.put(order.getEventId(), trace));
+            }
+            assertThat(captured).as("orders captured by ingest, each with a trace").hasSizeGreaterThanOrEqualTo(5);
+            Map<String, String> enriched = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : client.readAll(topics.ordersEnriched().name())) {
+                EnrichedOrder order = topics.ordersEnriched().valueSerde().deserializer().deserialize(record.topic(), record.value());
+                RecordTracing.traceId(record.headers()).ifPresent(trace -> enriched.put(order.getEventId(), trace));
+            }
+            assertThat(enriched).containsAllEntriesOf(captured);
+            assertThat(client.readAll(topics.categoryAggregates().name()))
+                    .map(record -> RecordTracing.traceId(record.headers()).orElse("none"))
+                    .containsAnyElementsOf(captured.values());
+        }
     }
 
     private void awaitWindow(String category, Instant windowStart, int orderCount, Map<String, Integer> revenue) {

@@ -120,12 +120,16 @@ final class SuiteClient implements AutoCloseable {
 
     /** Sum of {@code streamfold_records_total} of one service, stage and outcome, from its Prometheus endpoint. */
     static double recordCount(String prometheus, String stage, String outcome) {
-        Pattern line = Pattern.compile("^streamfold_records_total\\{([^}]*)} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        return sum(prometheus, "streamfold_records_total", Map.of("stage", stage, "outcome", outcome));
+    }
+
+    /** Sum of the series of {@code metric} whose labels include {@code wanted}, from a Prometheus text page. */
+    static double sum(String prometheus, String metric, Map<String, String> wanted) {
+        Pattern line = Pattern.compile("^" + metric + "\\{([^}]*)} ([0-9.eE+-]+)$", Pattern.MULTILINE);
         Matcher matcher = line.matcher(prometheus);
         double sum = 0;
         while (matcher.find()) {
-            Map<String, String> labels = labels(matcher.group(1));
-            if (stage.equals(labels.get("stage")) && outcome.equals(labels.get("outcome"))) {
+            if (labels(matcher.group(1)).entrySet().containsAll(wanted.entrySet())) {
                 sum += Double.parseDouble(matcher.group(2));
             }
         }

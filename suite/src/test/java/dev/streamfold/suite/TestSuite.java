@@ -1,5 +1,6 @@
 package dev.streamfold.suite;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamfold.localstack.Endpoints;
@@ -105,6 +106,20 @@ final class TestSuite implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /**
+     * Waits until the aggregate topic holds exactly the ledger's totals (every order counted once, in the window of its
+     * event time), failing fast if a service dies; then checks that nothing went to {@code orders.late} and that no
+     * dead-letter topic of the run holds anything.
+     */
+    void assertEveryOrderCountedExactlyAndNothingLost(Ledger ledger, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofSeconds(2)).failFast("a service died", () -> !allAlive())
+                .untilAsserted(() -> assertThat(client.latestAggregates()).isEqualTo(ledger.totals()));
+        assertThat(client.readAll(client.topics().ordersLate().name())).as("late orders").isEmpty();
+        for (String deadLetters : deadLetterTopics()) {
+            assertThat(client.readAll(deadLetters)).as(deadLetters).isEmpty();
+        }
     }
 
     /** Time passing while orders flow (an outage, a steady phase): what the outage tests are about. */

@@ -6,6 +6,7 @@ import dev.streamfold.common.order.ValidateOrderRecords;
 import dev.streamfold.common.serde.SerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
@@ -96,6 +97,18 @@ public final class CategoryAggregationTopology {
      */
     public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows, OrderRules rules,
             RecordAccounting accounting, Duration flushInterval) {
+        return build(topics, internalSerdes, windows, rules, accounting, flushInterval, RecordTracing.off());
+    }
+
+    /** With the default flush interval; {@code tracing} continues each applied order's trace (see {@link RecordTracing}). */
+    public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows, OrderRules rules,
+            RecordAccounting accounting, RecordTracing tracing) {
+        return build(topics, internalSerdes, windows, rules, accounting, WindowOrders.DEFAULT_FLUSH_INTERVAL, tracing);
+    }
+
+    /** @param tracing continues each applied order's trace with an aggregation span (see {@link RecordTracing}) */
+    public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows, OrderRules rules,
+            RecordAccounting accounting, Duration flushInterval, RecordTracing tracing) {
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
         Topic<String, EnrichedOrder> late = topics.ordersLate();
         Topic<WindowKey, WindowAggregate> output = topics.categoryAggregates();
@@ -118,7 +131,7 @@ public final class CategoryAggregationTopology {
                 // processValues: the key is untouched, so the DSL knows no repartition is implied.
                 .processValues(() -> new ValidateOrderRecords<EnrichedOrder>(rules::requireValidRecord, accounting, input.name()),
                         Named.as(VALIDATE_ORDERS))
-                .process(() -> new WindowOrders(windows, accounting, input.name(), flushInterval,
+                .process(() -> new WindowOrders(windows, accounting, tracing, input.name(), flushInterval,
                                 ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE),
                         Named.as(WINDOW_ORDERS), ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE, PENDING_DELTAS_STORE);
 

@@ -91,8 +91,9 @@ final class SumCategoryWindows implements Processor<String, WindowDelta, WindowK
         }
         totals.put(key, updated);
         noteSourceStreamTime(delta);
+        // The delta's latency headers go on with the total, for the query service to measure.
         context.forward(new Record<>(new WindowKey(category, Instant.ofEpochMilli(windowStart)), updated,
-                context.currentSystemTimeMs()));
+                context.currentSystemTimeMs(), record.headers()));
         accounting.forwarded(stage);
     }
 

@@ -1,6 +1,7 @@
 package dev.streamfold.aggregation.category;
 
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.common.order.RevenueRule;
 import dev.streamfold.common.order.SourceStreamTime;
 import dev.streamfold.schemas.EnrichedOrder;
@@ -67,7 +68,11 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private static final Logger log = LoggerFactory.getLogger(WindowOrders.class);
 
     private final WindowSettings windows;
+    private static final String LATENCY_STAGE = "aggregation";
+    private static final String SPAN = "aggregate order";
+
     private final RecordAccounting accounting;
+    private final RecordTracing tracing;
     private final String stage;
     private final Duration flushInterval;
     private final String contributionsStore;
@@ -82,14 +87,17 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private int partition;
     /** Event-time stream time of this partition; {@link Long#MIN_VALUE} until the first order is accepted. */
     private long streamTime;
+    /** Latency times and trace of the orders since the last flush, stamped on the deltas it forwards (not stored). */
+    private final FlushProvenance flushProvenance = new FlushProvenance();
 
-    WindowOrders(WindowSettings windows, RecordAccounting accounting, String stage, Duration flushInterval,
+    WindowOrders(WindowSettings windows, RecordAccounting accounting, RecordTracing tracing, String stage, Duration flushInterval,
             String contributionsStore, String streamTimeStore, String pendingDeltasStore) {
         if (flushInterval.isZero() || flushInterval.isNegative()) {
             throw new IllegalArgumentException("flush interval must be positive: " + flushInterval);
         }
         this.windows = windows;
         this.accounting = accounting;
+        this.tracing = tracing;
         this.stage = stage;
         this.flushInterval = flushInterval;
         this.contributionsStore = contributionsStore;
@@ -138,6 +146,9 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         changed.forEach(pendingDeltas::put);
         advanceStreamTime(eventTime, now);
         accounting.forwarded(stage);
+        accounting.latency().record(LATENCY_STAGE, now, record.headers());
+        tracing.continueTrace(SPAN, record.headers(), order.getEventId());
+        flushProvenance.add(eventTime, record.headers());
     }
 
     /**
@@ -209,9 +220,11 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         try (KeyValueIterator<CategoryWindow, WindowDelta> all = pendingDeltas.all()) {
             all.forEachRemaining(pending::add);
         }
+        RecordHeaders headers = new RecordHeaders();
+        flushProvenance.stampAndReset(headers);
         for (KeyValue<CategoryWindow, WindowDelta> delta : pending) {
             context.forward(new Record<String, WindowingOutput>(delta.key.category(), delta.value.from(partition, streamTime),
-                    now, new RecordHeaders()));
+                    now, headers));
             pendingDeltas.delete(delta.key);
         }
     }

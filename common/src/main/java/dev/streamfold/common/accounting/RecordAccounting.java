@@ -28,10 +28,17 @@ public final class RecordAccounting {
     /** Per stage, one counter per outcome without a reason: the per-record path is one map lookup, no allocation. */
     private final Map<String, Counter[]> countersByStage = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetterCounters = new ConcurrentHashMap<>();
+    private final StageLatency latency;
 
     public RecordAccounting(MeterRegistry registry, String service) {
         this.registry = registry;
         this.service = service;
+        this.latency = new StageLatency(registry, service);
+    }
+
+    /** The end-to-end latency of orders at the stages of this service. */
+    public StageLatency latency() {
+        return latency;
     }
 
     /** For unit tests and tools: counts in a registry of its own. */

@@ -7,8 +7,12 @@ import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.serde.SerdeFactory;
 import dev.streamfold.common.topic.Topics;
+import dev.streamfold.common.tracing.RecordTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.propagation.Propagator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -43,11 +47,27 @@ public class StreamfoldAutoConfiguration {
                 environment.getProperty("spring.application.name", "streamfold"));
     }
 
+    /**
+     * Every meter of the service carries {@code application=<spring.application.name>}: what the dashboards and alerts
+     * group by (Prometheus renames a meter's own {@code service} label when the scrape target has one).
+     */
+    @Bean
+    MeterFilter streamfoldApplicationTag(Environment environment) {
+        return MeterFilter.commonTags(Tags.of("application", environment.getProperty("spring.application.name", "streamfold")));
+    }
+
     /** For dead letters sent outside any Kafka Streams task (global-store processors). */
     @Bean
     @ConditionalOnMissingBean
     DeadLetterPublisher deadLetterPublisher(KafkaProperties kafka) {
         return new KafkaDeadLetterPublisher(kafka.buildProducerProperties());
+    }
+
+    /** Continues each order's trace through Kafka Streams stages; off where no tracing is configured. */
+    @Bean
+    @ConditionalOnMissingBean
+    RecordTracing recordTracing(ObjectProvider<Propagator> propagator) {
+        return propagator.stream().findFirst().map(RecordTracing::new).orElseGet(RecordTracing::off);
     }
 
     @Bean

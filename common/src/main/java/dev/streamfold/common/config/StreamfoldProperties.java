@@ -66,7 +66,13 @@ public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @
      * Settings of the Kafka Streams services (enrichment, aggregation, query).
      *
      * @param numStandbyReplicas warm copies of each task's state on other instances, for fast fail-over
+     * @param onThreadFailure    what to do when a stream thread dies on an exception: {@code replace-thread} (after a
+     *                           pause; heals faults of the moment by itself) or {@code shutdown-client} (the client
+     *                           goes to ERROR and liveness DOWN, so that the orchestrator restarts the whole service)
      */
-    public record Streams(@DefaultValue("0") @Min(0) int numStandbyReplicas) {
+    public record Streams(@DefaultValue("0") @Min(0) int numStandbyReplicas,
+            @DefaultValue("replace-thread") @NotNull ThreadFailure onThreadFailure) {
     }
+
+    public enum ThreadFailure { REPLACE_THREAD, SHUTDOWN_CLIENT }
 }

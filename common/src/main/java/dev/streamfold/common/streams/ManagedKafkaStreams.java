@@ -1,5 +1,6 @@
 package dev.streamfold.common.streams;
 
+import dev.streamfold.common.config.StreamfoldProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -34,13 +35,20 @@ public final class ManagedKafkaStreams implements SmartLifecycle, HealthIndicato
     private volatile boolean started;
 
     public ManagedKafkaStreams(Topology topology, Properties properties, MeterRegistry meterRegistry) {
+        this(topology, properties, meterRegistry, StreamfoldProperties.ThreadFailure.REPLACE_THREAD);
+    }
+
+    /** @param onThreadFailure {@code streamfold.streams.on-thread-failure}: replace a dead stream thread, or stop */
+    public ManagedKafkaStreams(Topology topology, Properties properties, MeterRegistry meterRegistry,
+            StreamfoldProperties.ThreadFailure onThreadFailure) {
         log.info("Topology of {}:\n{}", properties.get("application.id"), topology.describe());
         this.streams = new KafkaStreams(topology, properties);
         this.metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meterRegistry);
         this.availability = new StreamsAvailability(String.valueOf(properties.get("application.id")));
         streams.setStateListener(availability);
-        streams.setUncaughtExceptionHandler(new ReplaceThreadOnFailure(THREAD_REPLACEMENT_PAUSE));
+        streams.setUncaughtExceptionHandler(new ReplaceThreadOnFailure(THREAD_REPLACEMENT_PAUSE, onThreadFailure,
+                meterRegistry, String.valueOf(properties.get("application.id"))));
         this.sources = new SourceTopics(topology.describe(), properties);
     }
 

@@ -6,6 +6,7 @@ import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.order.ValidateOrderRecords;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
@@ -96,6 +97,12 @@ public final class EnrichmentTopology {
      */
     public static Topology build(Topics topics, ReferenceWait referenceWait, Duration history, OrderRules rules,
             RecordAccounting accounting, DeadLetterPublisher deadLetters) {
+        return build(topics, referenceWait, history, rules, accounting, deadLetters, RecordTracing.off());
+    }
+
+    /** @param tracing continues each valid order's trace with an enrichment span (see {@link RecordTracing}) */
+    public static Topology build(Topics topics, ReferenceWait referenceWait, Duration history, OrderRules rules,
+            RecordAccounting accounting, DeadLetterPublisher deadLetters, RecordTracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
         addCustomerVersions(builder, topics, history, accounting);
         addProductsCatalogue(builder, topics, history, accounting, deadLetters);
@@ -110,7 +117,7 @@ public final class EnrichmentTopology {
         KStream<String, Order> validated = builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))
                 .processValues(() -> new ValidateOrderRecords<Order>(rules::requireValidRecord, accounting, ordersStage),
                         Named.as(VALIDATE_ORDER))
-                .processValues(() -> new StampSourceStreamTime(SOURCE_STREAM_TIME_STORE), Named.as(STAMP_SOURCE_STREAM_TIME),
+                .processValues(() -> new StampSourceStreamTime(SOURCE_STREAM_TIME_STORE, tracing), Named.as(STAMP_SOURCE_STREAM_TIME),
                         SOURCE_STREAM_TIME_STORE);
         KStream<String, JoinOutcome> outcomes = onOwnerPartitions(validated, topics.orders())
                 // The global products store needs no connecting; the customers store is this task's partition.

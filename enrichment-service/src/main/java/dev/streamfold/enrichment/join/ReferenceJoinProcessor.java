@@ -40,6 +40,8 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
 
     private final ReferenceWait referenceWait;
     private final ParkedOrderSerde parkedOrders;
+    private static final String LATENCY_STAGE = "enrichment";
+
     private final RecordAccounting accounting;
     private final String stage;
     private ProcessorContext<String, JoinOutcome> context;
@@ -77,7 +79,7 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         OrderReferences references = lookUp(record.value());
         if (references.isComplete()) {
             context.forward(record.withValue(JoinOutcome.enriched(references.toEnrichedOrder())));
-            accounting.forwarded(stage);
+            forwarded(record.headers());
             return;
         }
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
@@ -100,7 +102,7 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         OrderReferences references = lookUp(oldest.order());
         if (references.isComplete()) {
             forward(oldest, JoinOutcome.enriched(references.toEnrichedOrder()), oldest.timestamp(), oldest.headers());
-            accounting.forwarded(stage);
+            forwarded(oldest.headers());
             return;
         }
         deadLetter(oldest, new MissingReferenceException(references.missing().getMessage() + "; no room left to wait for it ("
@@ -131,7 +133,7 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
         OrderReferences references = lookUp(parked.order());
         if (references.isComplete()) {
             forward(parked, JoinOutcome.enriched(references.toEnrichedOrder()), parked.timestamp(), parked.headers());
-            accounting.forwarded(stage);
+            forwarded(parked.headers());
             return true;
         }
         if (hasWaitedLongEnough(parked, now)) {
@@ -168,6 +170,11 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
     }
 
     /** Validation guarantees that an order's key is its customer id. */
+    private void forwarded(Headers headers) {
+        accounting.forwarded(stage);
+        accounting.latency().record(LATENCY_STAGE, context.currentSystemTimeMs(), headers);
+    }
+
     private void forward(ParkedOrder parked, JoinOutcome outcome, long timestamp, Headers headers) {
         context.forward(new Record<>(Long.toString(parked.order().getCustomerId()), outcome, timestamp, headers));
     }

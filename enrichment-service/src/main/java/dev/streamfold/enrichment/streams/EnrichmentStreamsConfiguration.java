@@ -9,6 +9,7 @@ import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.enrichment.join.EnrichmentTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -28,9 +29,9 @@ class EnrichmentStreamsConfiguration {
 
     @Bean
     Topology enrichmentTopology(Topics topics, EnrichmentProperties enrichment, OrderRules rules, RecordAccounting accounting,
-            DeadLetterPublisher deadLetters) {
+            DeadLetterPublisher deadLetters, RecordTracing tracing) {
         return EnrichmentTopology.build(topics, enrichment.referenceWait(), enrichment.referenceHistory(), rules, accounting,
-                deadLetters);
+                deadLetters, tracing);
     }
 
     @Bean
@@ -39,7 +40,7 @@ class EnrichmentStreamsConfiguration {
         Properties properties = StreamsDefaults.exactlyOnce(enrichment.applicationId(), kafka.buildStreamsProperties(),
                 enrichment.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
         properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, enrichment.maxTaskIdle().toMillis());
-        return new ManagedKafkaStreams(enrichmentTopology, properties, meterRegistry);
+        return new ManagedKafkaStreams(enrichmentTopology, properties, meterRegistry, streamfold.streams().onThreadFailure());
     }
 
     /**

@@ -10,13 +10,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * UP while the Debezium engine polls the database; DOWN while it starts, after it stopped and while it waits to be
  * started again after a failure (with the failure, how many in a row, and when it starts again). It is in the readiness
- * group; liveness does not depend on it, because {@link ChangeCaptureEngine} restarts a failed engine by itself.
+ * group; liveness does not depend on it, because {@link ChangeCaptureEngine} restarts a failed engine by itself, except
+ * when it fails for good ({@code FAILED_FOR_GOOD}: its replication slot is gone), which breaks liveness.
  */
 final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.ConnectorCallback, DebeziumEngine.CompletionCallback {
 
     private static final Logger log = LoggerFactory.getLogger(CaptureHealthIndicator.class);
 
-    private enum State { STARTING, RUNNING, STOPPED, FAILED }
+    private enum State { STARTING, RUNNING, STOPPED, FAILED, FAILED_FOR_GOOD }
 
     private volatile State state = State.STOPPED;
     private volatile String failure;
@@ -34,7 +35,14 @@ final class CaptureHealthIndicator implements HealthIndicator, DebeziumEngine.Co
     }
 
     boolean hasFinished() {
-        return state == State.STOPPED || state == State.FAILED;
+        return state == State.STOPPED || state == State.FAILED || state == State.FAILED_FOR_GOOD;
+    }
+
+    /** The capture cannot start again by itself (its slot is gone): only an operator can help, as the error says. */
+    void failedForGood(String why) {
+        failure = why;
+        restart = "never: an operator must act";
+        state = State.FAILED_FOR_GOOD;
     }
 
     @Override

@@ -10,9 +10,11 @@ import dev.streamfold.ingest.mapping.MappedChange.Skip;
 import dev.streamfold.ingest.mapping.MappedChange.Unmappable;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import dev.streamfold.schemas.Order;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +37,9 @@ import org.springframework.kafka.support.SendResult;
 final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
 
     private static final Logger log = LoggerFactory.getLogger(ChangeBatchPublisher.class);
+    private static final long NO_EVENT_TIME = Long.MIN_VALUE;
+    /** Orders are in the pipeline once Kafka acknowledged them: event-time latency only (ingest time is now). */
+    private static final String LATENCY_STAGE = "ingest";
 
     private final ChangeEventMapper mapper;
     private final KafkaTemplate<byte[], byte[]> kafka;
@@ -79,13 +84,14 @@ final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<Change
         switch (mapped) {
             case Publish<?> publish -> {
                 accounting.received(publish.topic().name());
-                sends.add(new PendingSend(publish.topic().name(), null, kafka.send(toProducerRecord(publish))));
+                long eventTimeMs = publish.value() instanceof Order order ? order.getEventTime().toEpochMilli() : NO_EVENT_TIME;
+                sends.add(new PendingSend(publish.topic().name(), null, eventTimeMs, kafka.send(toProducerRecord(publish))));
             }
             case Unmappable unmappable -> {
                 accounting.received(unmappable.topic().name());
                 log.warn("Change of {} at LSN {} cannot be published, sending it to {}: {}", unmappable.topic().name(),
                         unmappable.lsn(), unmappable.topic().deadLetterTopicName(), unmappable.error().getMessage());
-                sends.add(new PendingSend(unmappable.topic().name(), Faults.reason(unmappable.error()),
+                sends.add(new PendingSend(unmappable.topic().name(), Faults.reason(unmappable.error()), NO_EVENT_TIME,
                         kafka.send(deadLetters.of(change, unmappable, Instant.now()))));
             }
             case Skip skip -> log.debug("Skipping change at {}: {}", change.sourceOffset(), skip.reason());
@@ -108,8 +114,10 @@ final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<Change
      * One record sent for a change of {@code stage}.
      *
      * @param deadLetterReason the reason tag when the record is a dead letter, {@code null} when it is the published record
+     * @param eventTimeMs      the order's event time, for the ingest stage's latency; {@link #NO_EVENT_TIME} for others
      */
-    private record PendingSend(String stage, String deadLetterReason, CompletableFuture<SendResult<byte[], byte[]>> result) {
+    private record PendingSend(String stage, String deadLetterReason, long eventTimeMs,
+            CompletableFuture<SendResult<byte[], byte[]>> result) {
 
         void await() throws InterruptedException {
             try {
@@ -123,6 +131,9 @@ final class ChangeBatchPublisher implements DebeziumEngine.ChangeConsumer<Change
         void account(RecordAccounting accounting) {
             if (deadLetterReason == null) {
                 accounting.forwarded(stage);
+                if (eventTimeMs != NO_EVENT_TIME) {
+                    accounting.latency().record(LATENCY_STAGE, System.currentTimeMillis(), eventTimeMs, OptionalLong.empty());
+                }
             } else {
                 accounting.deadLettered(stage, deadLetterReason);
             }

@@ -4,6 +4,7 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,10 @@ import org.springframework.context.SmartLifecycle;
  * grows with each failure in a row ({@link RestartBackoff}). Positions are committed only after Kafka acknowledged a
  * batch, so the new engine resumes where the last acknowledged change ended: nothing is skipped, and what was in
  * flight is published again (consumers apply each change once).
+ *
+ * <p>Before each start, {@link CaptureGuard} checks that the slot to resume from is still there. If it is gone, the
+ * capture does not start at all (a new slot would silently skip what changed meanwhile): it fails for good, says why in
+ * its health, and {@code onFailedForGood} runs (the service's liveness goes DOWN).
  */
 final class ChangeCaptureEngine implements SmartLifecycle {
 
@@ -35,11 +40,14 @@ final class ChangeCaptureEngine implements SmartLifecycle {
     private final ChangeBatchPublisher publisher;
     private final CaptureHealthIndicator health;
     private final RestartBackoff backoff;
+    private final CaptureGuard guard;
+    private final CaptureMetrics metrics;
+    private final Runnable onFailedForGood;
     private final ScheduledExecutorService restarts =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("debezium-engine-restart").factory());
     private DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private ExecutorService executor;
-    private volatile boolean stopping;
+    private volatile boolean stopping = true;
     private int failuresInARow;
     private volatile long streamingSinceNanos;
 
@@ -48,15 +56,23 @@ final class ChangeCaptureEngine implements SmartLifecycle {
     }
 
     ChangeCaptureEngine(Properties settings, ChangeBatchPublisher publisher, CaptureHealthIndicator health, RestartBackoff backoff) {
+        this(settings, publisher, health, backoff, CaptureGuard.NONE, CaptureMetrics.NONE, () -> { });
+    }
+
+    ChangeCaptureEngine(Properties settings, ChangeBatchPublisher publisher, CaptureHealthIndicator health, RestartBackoff backoff,
+            CaptureGuard guard, CaptureMetrics metrics, Runnable onFailedForGood) {
         this.settings = settings;
         this.publisher = publisher;
         this.health = health;
         this.backoff = backoff;
+        this.guard = guard;
+        this.metrics = metrics;
+        this.onFailedForGood = onFailedForGood;
     }
 
     @Override
     public synchronized void start() {
-        if (engine != null) {
+        if (!stopping) {
             return;
         }
         stopping = false;
@@ -65,6 +81,17 @@ final class ChangeCaptureEngine implements SmartLifecycle {
 
     private void launch() {
         health.starting();
+        try {
+            guard.beforeStart();
+        } catch (CaptureGuard.SlotLostException e) {
+            log.error("Change capture cannot start, and will not try again: {}", e.getMessage());
+            health.failedForGood(e.getMessage());
+            onFailedForGood.run();
+            return;
+        } catch (SQLException | RuntimeException e) {
+            completed(false, "the checks before the capture starts failed", e);
+            return;
+        }
         engine = DebeziumEngine.create(Connect.class)
                 // Settings first: notifying() reads them. A copy, because the builder writes into them.
                 .using((Properties) settings.clone())
@@ -76,7 +103,10 @@ final class ChangeCaptureEngine implements SmartLifecycle {
                     }
                 })
                 .using(this::completed)
-                .notifying(publisher)
+                .notifying((events, committer) -> {
+                    publisher.handleBatch(events, committer);
+                    metrics.captured();
+                })
                 .build();
         executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("debezium-engine").factory());
         executor.execute(engine);
@@ -94,7 +124,7 @@ final class ChangeCaptureEngine implements SmartLifecycle {
     }
 
     private synchronized void scheduleRestart() {
-        if (stopping || engine == null) {
+        if (stopping) {
             return;
         }
         long streamedNanos = streamingSinceNanos == 0 ? 0 : System.nanoTime() - streamingSinceNanos;
@@ -102,20 +132,26 @@ final class ChangeCaptureEngine implements SmartLifecycle {
         streamingSinceNanos = 0;
         Duration pause = backoff.pauseAfter(failuresInARow);
         log.warn("Change capture failed ({} in a row); starting it again in {}", failuresInARow, pause);
+        metrics.restarting();
         health.restartingIn(pause, failuresInARow);
         restarts.schedule(this::restart, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void restart() {
-        if (stopping || engine == null) {
+        if (stopping) {
             return;
         }
-        executor.shutdown();
+        if (executor != null) {
+            executor.shutdown();
+        }
         launch();
     }
 
     @Override
     public synchronized void stop() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
         if (engine == null) {
             return;
@@ -138,7 +174,7 @@ final class ChangeCaptureEngine implements SmartLifecycle {
 
     @Override
     public synchronized boolean isRunning() {
-        return engine != null;
+        return !stopping;
     }
 
     /**

@@ -11,6 +11,14 @@ final class DebeziumSettings {
     /** Debezium's logical server name (its internal topic naming); we route on the source table, not on it. */
     static final String LOGICAL_SERVER_NAME = "streamfold";
     static final String CAPTURED_TABLES = "public.customers,public.products,public.orders";
+    /**
+     * One row, rewritten at every heartbeat. It is in the publication, so the heartbeat is a change the capture reads
+     * and acknowledges: the slot's confirmed position moves on although the shop's tables are quiet. Its changes are
+     * skipped, not published.
+     */
+    static final String HEARTBEAT_TABLE = "public.streamfold_heartbeat";
+    static final String HEARTBEAT_QUERY = "INSERT INTO " + HEARTBEAT_TABLE + " (id, beat_at) VALUES (1, now())"
+            + " ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at";
 
     private DebeziumSettings() {
     }
@@ -52,7 +60,9 @@ final class DebeziumSettings {
         settings.setProperty("slot.name", ingest.slotName());
         settings.setProperty("publication.name", ingest.publicationName());
         settings.setProperty("publication.autocreate.mode", "filtered");
-        settings.setProperty("table.include.list", CAPTURED_TABLES);
+        settings.setProperty("table.include.list", CAPTURED_TABLES + "," + HEARTBEAT_TABLE);
+        settings.setProperty("heartbeat.interval.ms", Long.toString(ingest.heartbeatInterval().toMillis()));
+        settings.setProperty("heartbeat.action.query", HEARTBEAT_QUERY);
         settings.setProperty("snapshot.mode", "initial");
         // We write our own tombstones to our own topics; Debezium's would only be skipped.
         settings.setProperty("tombstones.on.delete", "false");

@@ -1,5 +1,7 @@
 package dev.streamfold.ingest.capture;
 
+import java.time.Duration;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,6 +21,10 @@ import org.springframework.validation.annotation.Validated;
  * @param publicationName pgoutput publication of the captured tables, created on first start
  * @param offsetsTopic    compacted topic of Debezium's source positions; empty means
  *                        {@code <streamfold.topics.prefix>streamfold.ingest.offsets}
+ * @param heartbeatInterval how often the capture writes its heartbeat row (table {@code streamfold_heartbeat}, in the
+ *                        publication): the slot then moves on while the captured tables are quiet, and the WAL that
+ *                        other tables write is not pinned
+ * @param slotCheckInterval how often the slot's retained WAL is measured (metric {@code streamfold_capture_slot_lag_bytes})
  */
 @Validated
 @ConfigurationProperties("ingest")
@@ -26,7 +32,9 @@ public record IngestProperties(
         @NotNull @Valid Database database,
         @DefaultValue("streamfold") @Pattern(regexp = "[a-z0-9_]{1,63}", message = "lower-case letters, digits and _ only") String slotName,
         @DefaultValue("streamfold") @NotBlank String publicationName,
-        String offsetsTopic) {
+        String offsetsTopic,
+        @DefaultValue("10s") @NotNull Duration heartbeatInterval,
+        @DefaultValue("15s") @NotNull Duration slotCheckInterval) {
 
     static final String DEFAULT_OFFSETS_TOPIC = "streamfold.ingest.offsets";
 

@@ -2,6 +2,7 @@ package dev.streamfold.ingest.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class DebeziumSettingsTest {
 
     private final IngestProperties ingest = new IngestProperties(
-            new IngestProperties.Database("127.0.0.1", 15432, "shop", "postgres", ""), "slot_a", "pub_a", null);
+            new IngestProperties.Database("127.0.0.1", 15432, "shop", "postgres", ""), "slot_a", "pub_a", null,
+            Duration.ofSeconds(10), Duration.ofSeconds(15));
 
     @Test
     void shouldKeepOffsetsInAKafkaTopicNamedAfterTheTopicPrefix() {
@@ -36,9 +38,20 @@ class DebeziumSettingsTest {
                 .containsEntry("slot.name", "slot_a")
                 .containsEntry("publication.name", "pub_a")
                 .containsEntry("publication.autocreate.mode", "filtered")
-                .containsEntry("table.include.list", "public.customers,public.products,public.orders")
+                .containsEntry("table.include.list", "public.customers,public.products,public.orders,public.streamfold_heartbeat")
                 .containsEntry("snapshot.mode", "initial")
                 .containsEntry("database.dbname", "shop");
+    }
+
+    @Test
+    void shouldWriteAHeartbeatRowInThePublicationSoThatTheSlotMovesWhileTheShopIsQuiet() {
+        // When the engine settings are derived
+        Properties settings = DebeziumSettings.of(ingest, "127.0.0.1:9092", "offsets", (short) 1);
+
+        // Then a heartbeat every interval writes the heartbeat table, which the capture reads like the shop's tables
+        assertThat(settings.getProperty("heartbeat.interval.ms")).isEqualTo("10000");
+        assertThat(settings.getProperty("heartbeat.action.query")).startsWith("INSERT INTO public.streamfold_heartbeat ");
+        assertThat(settings.getProperty("table.include.list").split(",")).contains("public.streamfold_heartbeat");
     }
 
     @Test
@@ -55,7 +68,8 @@ class DebeziumSettingsTest {
 
     @Test
     void shouldUseAnExplicitOffsetsTopicAsIs() {
-        IngestProperties explicit = new IngestProperties(ingest.database(), "slot_a", "pub_a", "my.offsets");
+        IngestProperties explicit = new IngestProperties(ingest.database(), "slot_a", "pub_a", "my.offsets",
+                ingest.heartbeatInterval(), ingest.slotCheckInterval());
         assertThat(explicit.offsetsTopic("dev.")).isEqualTo("my.offsets");
     }
 }

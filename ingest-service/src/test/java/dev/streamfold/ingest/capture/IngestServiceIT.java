@@ -519,7 +519,8 @@ class IngestServiceIT {
         String prefix = PREFIX + "restart.";
         Topics restartTopics = new Topics(new RegistrySerdeFactory(LocalStack.shared().endpoints().registryUrl()), prefix);
         String slot = RUN + "_restart";
-        IngestProperties own = new IngestProperties(ingest.database(), slot, ingest.publicationName(), prefix + "offsets");
+        IngestProperties own = new IngestProperties(ingest.database(), slot, ingest.publicationName(), prefix + "offsets",
+                ingest.heartbeatInterval(), ingest.slotCheckInterval());
         Properties settings = DebeziumSettings.of(own, bootstrapServers(), own.offsetsTopic(prefix), (short) 1);
         KafkaTemplate<byte[], byte[]> impatient = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(), ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000,
@@ -641,7 +642,8 @@ class IngestServiceIT {
      * slot and offsets topic, so it snapshots the tables again; otherwise the service's own settings and beans.
      */
     private ChangeCaptureEngine engineWithOwnSlot(String slot, String offsetsTopic) {
-        IngestProperties own = new IngestProperties(ingest.database(), slot, ingest.publicationName(), offsetsTopic);
+        IngestProperties own = new IngestProperties(ingest.database(), slot, ingest.publicationName(), offsetsTopic,
+                ingest.heartbeatInterval(), ingest.slotCheckInterval());
         Properties settings = DebeziumSettings.of(own, bootstrapServers(), own.offsetsTopic(PREFIX), (short) 1);
         ChangeEventMapper mapper = new ChangeEventMapper(topics, orderRules, InstantSource.system());
         return new ChangeCaptureEngine(settings,
@@ -690,12 +692,7 @@ class IngestServiceIT {
     }
 
     private static void sql(String statement) {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, shop.user(), "");
-             Statement sql = connection.createStatement()) {
-            sql.execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        new ShopSql(jdbcUrl, shop.user()).execute(statement);
     }
 
     /** Each order's event of the highest version (re-deliveries carry the same version and id). */

@@ -41,8 +41,8 @@ class CategoryWindowsConfiguration {
             settings.put(StreamsConfig.APPLICATION_SERVER_CONFIG, query.applicationServer());
         }
         return new ManagedKafkaStreams(
-                CategoryWindowsTopology.build(topics, new StoreSettings(query.windowSize(), query.retention())),
-                settings, meterRegistry);
+                CategoryWindowsTopology.build(topics, new StoreSettings(query.windowSize(), query.retention()), accounting),
+                settings, meterRegistry, streamfold.streams().onThreadFailure());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.streamfold.query.category;
 
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.schemas.WindowAggregate;
@@ -38,11 +39,11 @@ final class CategoryWindowsTopology {
         }
     }
 
-    static Topology build(Topics topics, StoreSettings settings) {
+    static Topology build(Topics topics, StoreSettings settings, RecordAccounting accounting) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(categoryWindowsStore(settings));
         builder.stream(topics.categoryAggregates().name(), topics.categoryAggregates().consumedAs(SOURCE))
-                .process(MaterializeCategoryWindows::new, Named.as(PROCESSOR), STORE);
+                .process(() -> new MaterializeCategoryWindows(accounting), Named.as(PROCESSOR), STORE);
         return builder.build();
     }
 

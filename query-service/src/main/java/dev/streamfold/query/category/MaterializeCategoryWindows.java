@@ -1,5 +1,7 @@
 package dev.streamfold.query.category;
 
+import dev.streamfold.common.accounting.RecordAccounting;
+
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -13,10 +15,19 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 final class MaterializeCategoryWindows implements Processor<WindowKey, WindowAggregate, Void, Void> {
 
+    private static final String LATENCY_STAGE = "query";
+
+    private final RecordAccounting accounting;
+    private ProcessorContext<Void, Void> context;
     private WindowStore<String, WindowAggregate> store;
+
+    MaterializeCategoryWindows(RecordAccounting accounting) {
+        this.accounting = accounting;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(CategoryWindowsTopology.STORE);
     }
 
@@ -28,5 +39,7 @@ final class MaterializeCategoryWindows implements Processor<WindowKey, WindowAgg
             throw new IllegalArgumentException("aggregate without a complete window key: " + key);
         }
         store.put(key.getDimensionValue(), record.value(), key.getWindowStart().toEpochMilli());
+        // Queryable from here on: the end of the orders' way (latency times stamped by aggregation, if any).
+        accounting.latency().record(LATENCY_STAGE, context.currentSystemTimeMs(), record.headers());
     }
 }

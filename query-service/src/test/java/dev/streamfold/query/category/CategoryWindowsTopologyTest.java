@@ -2,6 +2,7 @@ package dev.streamfold.query.category;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
@@ -47,7 +48,7 @@ class CategoryWindowsTopologyTest {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "category-windows-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
-                CategoryWindowsTopology.build(topics, new StoreSettings(MINUTE, Duration.ofDays(7))), config);
+                CategoryWindowsTopology.build(topics, new StoreSettings(MINUTE, Duration.ofDays(7)), RecordAccounting.inMemory("query-test")), config);
         Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
         aggregates = driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
         store = driver.getWindowStore(CategoryWindowsTopology.STORE);
@@ -106,7 +107,7 @@ class CategoryWindowsTopologyTest {
     @Test
     void shouldNameTheSourceProcessorAndStore() {
         // When the topology is described
-        String description = CategoryWindowsTopology.build(topics, new StoreSettings(MINUTE, Duration.ofDays(7)))
+        String description = CategoryWindowsTopology.build(topics, new StoreSettings(MINUTE, Duration.ofDays(7)), RecordAccounting.inMemory("query-test"))
                 .describe().toString();
 
         // Then every node and the store carry our names, not generated ones

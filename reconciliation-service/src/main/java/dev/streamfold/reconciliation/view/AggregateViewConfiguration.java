@@ -6,6 +6,7 @@ import dev.streamfold.common.topic.Topics;
 import dev.streamfold.reconciliation.ReconciliationProperties;
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,6 +20,8 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -41,7 +44,7 @@ class AggregateViewConfiguration {
     @Bean
     KafkaMessageListenerContainer<WindowKey, WindowAggregate> aggregateViewContainer(Topics topics,
             KafkaProperties kafka, ReconciliationProperties properties, AggregateView view,
-            KafkaTemplate<Object, Object> aggregateDeadLetterTemplate) {
+            KafkaTemplate<Object, Object> aggregateDeadLetterTemplate, MeterRegistry meterRegistry) {
         Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
         ContainerProperties container = new ContainerProperties(fromTheBeginning(topic));
         container.setGroupId(properties.applicationId());
@@ -49,7 +52,7 @@ class AggregateViewConfiguration {
         container.setMessageListener((MessageListener<WindowKey, WindowAggregate>) record ->
                 view.apply(record.key(), record.value()));
         KafkaMessageListenerContainer<WindowKey, WindowAggregate> listener =
-                new KafkaMessageListenerContainer<>(consumerFactory(topic, kafka), container);
+                new KafkaMessageListenerContainer<>(consumerFactory(topic, kafka, meterRegistry), container);
         listener.setCommonErrorHandler(DeadLetterRecoverers.errorHandler(
                 loggingFirst(DeadLetterRecoverers.toDeadLetterTopics(aggregateDeadLetterTemplate, properties.applicationId()))));
         return listener;
@@ -65,12 +68,15 @@ class AggregateViewConfiguration {
 
     /** A bean of its own so that the context closes the producer on shutdown. */
     @Bean
-    ProducerFactory<Object, Object> aggregateDeadLetterProducerFactory(Topics topics, KafkaProperties kafka) {
+    ProducerFactory<Object, Object> aggregateDeadLetterProducerFactory(Topics topics, KafkaProperties kafka,
+            MeterRegistry meterRegistry) {
         Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
-        return new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
+        DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
                 new DeadLetterSerializer<>(WindowKey.class, topic.keySerde().serializer()),
                 new DeadLetterSerializer<>(WindowAggregate.class, topic.valueSerde().serializer()),
                 false);
+        factory.addListener(new MicrometerProducerListener<>(meterRegistry));
+        return factory;
     }
 
     @Bean
@@ -85,7 +91,7 @@ class AggregateViewConfiguration {
     }
 
     private static DefaultKafkaConsumerFactory<WindowKey, WindowAggregate> consumerFactory(
-            Topic<WindowKey, WindowAggregate> topic, KafkaProperties kafka) {
+            Topic<WindowKey, WindowAggregate> topic, KafkaProperties kafka, MeterRegistry meterRegistry) {
         Map<String, Object> config = kafka.buildConsumerProperties();
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -93,6 +99,10 @@ class AggregateViewConfiguration {
         keys.setForKey(true);
         ErrorHandlingDeserializer<WindowAggregate> values = new ErrorHandlingDeserializer<>(topic.valueSerde().deserializer());
         // The registry deserializers are configured already; re-configuring them with the consumer's map would drop the registry settings.
-        return new DefaultKafkaConsumerFactory<>(config, keys, values, false);
+        DefaultKafkaConsumerFactory<WindowKey, WindowAggregate> factory =
+                new DefaultKafkaConsumerFactory<>(config, keys, values, false);
+        // The consumer's own metrics (kafka_consumer_*: lag, fetch rates) in /actuator/prometheus.
+        factory.addListener(new MicrometerConsumerListener<>(meterRegistry));
+        return factory;
     }
 }
