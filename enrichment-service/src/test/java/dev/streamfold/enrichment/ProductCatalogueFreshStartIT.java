@@ -18,6 +18,10 @@ import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.Product;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,9 +39,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -47,7 +54,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * re-run wrote to the versioned store before it was open, and every product went to the dead-letter topic
  * ("Store product-versions is currently closed"); fixed in 4.3 (KAFKA-20257).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductCatalogueFreshStartIT {
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -92,7 +100,11 @@ class ProductCatalogueFreshStartIT {
     @Autowired
     RecordAccounting accounting;
 
+    @LocalServerPort
+    int port;
+
     @Test
+    @org.junit.jupiter.api.Order(1)
     void shouldRebuildTheCatalogueFromTheProductsTopicAndEnrichOrdersOfEveryProduct() {
         // Given the service started on a products topic that already held three products and one unreadable record
         await().atMost(TIMEOUT).until(() -> streams.kafkaStreams().state() == KafkaStreams.State.RUNNING);
@@ -121,6 +133,27 @@ class ProductCatalogueFreshStartIT {
                 records -> assertThat(records).hasSize(CATALOGUE.size()));
         assertThat(out).extracting(record -> enriched.deserialize(record.topic(), record.value()).getProductCategory())
                 .containsExactlyInAnyOrder("books", "games", "kitchen");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void shouldBeNeitherReadyNorAliveOnceTheStreamsClientStopsUnasked() throws Exception {
+        // Given the service ready and alive while its client runs
+        await().atMost(TIMEOUT).until(() -> streams.kafkaStreams().state() == KafkaStreams.State.RUNNING);
+        assertThat(status("/actuator/health/readiness")).isEqualTo(200);
+        assertThat(status("/actuator/health/liveness")).isEqualTo(200);
+        // When the Kafka Streams client stops without the application asking (as after a fatal error)
+        streams.kafkaStreams().close(Duration.ofSeconds(30));
+        // Then readiness goes DOWN at once, and liveness too: only a restart of the service helps now
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(status("/actuator/health/readiness")).isEqualTo(503);
+            assertThat(status("/actuator/health/liveness")).isEqualTo(503);
+        });
+    }
+
+    private int status(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static Topics clientTopics() {

@@ -136,6 +136,23 @@ public final class LocalStack implements AutoCloseable {
         log.info("Registry ready in {} ms", (System.nanoTime() - begin) / 1_000_000);
     }
 
+    /**
+     * Restarts PostgreSQL (fast shutdown, then a start on the same port with the same data), as a database restart or
+     * failover looks to its clients: every connection, replication included, is cut. Returns once it is up again.
+     */
+    public void restartPostgres() {
+        long begin = System.nanoTime();
+        PostgresServer server;
+        synchronized (this) {
+            if (closed || postgres == null) {
+                throw new IllegalStateException("the local stack is " + (closed ? "closed" : "not started"));
+            }
+            server = postgres;
+        }
+        server.restart();
+        log.info("PostgreSQL restarted in {} ms", (System.nanoTime() - begin) / 1_000_000);
+    }
+
     private synchronized ApicurioRegistry registryOfOpenStack() {
         if (closed || registry == null) {
             throw new IllegalStateException("the local stack is " + (closed ? "closed" : "not started"));

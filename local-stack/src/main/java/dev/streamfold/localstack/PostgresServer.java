@@ -9,6 +9,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** PostgreSQL from Maven Central binaries, on 127.0.0.1, with logical replication for Debezium's pgoutput. */
 final class PostgresServer implements AutoCloseable {
@@ -16,11 +23,15 @@ final class PostgresServer implements AutoCloseable {
     static final String USER = "postgres";
 
     private final EmbeddedPostgres postgres;
-    private final ManagedProcess watchdog;
+    private final Path data;
     private final Path sockets;
+    private ManagedProcess watchdog;
+    /** The postmaster started by {@link #restart()}, which the embedded library does not know of; null before. */
+    private Process restarted;
 
-    private PostgresServer(EmbeddedPostgres postgres, ManagedProcess watchdog, Path sockets) {
+    private PostgresServer(EmbeddedPostgres postgres, Path data, ManagedProcess watchdog, Path sockets) {
         this.postgres = postgres;
+        this.data = data;
         this.watchdog = watchdog;
         this.sockets = sockets;
     }
@@ -44,7 +55,7 @@ final class PostgresServer implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            return new PostgresServer(postgres, ManagedProcess.watchdog("postgres-watchdog", postgres.getProcess().pid()), sockets);
+            return new PostgresServer(postgres, data, ManagedProcess.watchdog("postgres-watchdog", postgres.getProcess().pid()), sockets);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
@@ -69,12 +80,87 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Restarts the server as an operator or a failover would: a fast shutdown (SIGINT: every client, replication
+     * connections included, is disconnected; nothing committed is lost), then a start with the same command line
+     * (recorded by the server in {@code postmaster.opts}), so the same port, settings and data. Returns once it
+     * accepts connections again.
+     */
+    synchronized void restart() {
         try {
+            List<String> commandLine = new ArrayList<>();
+            if ("root".equals(System.getProperty("user.name"))) {
+                // As the embedded library does: PostgreSQL refuses root, so it runs as nobody in a user namespace.
+                commandLine.addAll(List.of("unshare", "-U"));
+            }
+            commandLine.addAll(commandLine(Files.readString(data.resolve("postmaster.opts"))));
+            ProcessHandle postmaster = ProcessHandle.of(postmasterPid())
+                    .orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+            sendFastShutdown(postmaster.pid());
+            postmaster.onExit().get(60, TimeUnit.SECONDS);
+            restarted = new ProcessBuilder(commandLine).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling("restarted-postgres.log").toFile()))
+                    .start();
+            watchdog.disarm();
+            watchdog = ManagedProcess.watchdog("postgres-watchdog", restarted.pid());
+            awaitConnections(Duration.ofSeconds(60));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart PostgreSQL", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting PostgreSQL", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("PostgreSQL did not stop within 60 s", e);
+        }
+    }
+
+    private long postmasterPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
+    }
+
+    /** SIGINT is PostgreSQL's fast shutdown: clients are disconnected, open transactions rolled back. */
+    private static void sendFastShutdown(long pid) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** {@code /path/postgres "-D" "/data" "-p" "5432" ...}: the binary, then each argument in double quotes. */
+    static List<String> commandLine(String postmasterOpts) {
+        String line = postmasterOpts.strip();
+        int firstQuote = line.indexOf('"');
+        List<String> command = new ArrayList<>(List.of(line.substring(0, firstQuote).strip()));
+        Matcher argument = Pattern.compile("\"([^\"]*)\"").matcher(line.substring(firstQuote));
+        while (argument.find()) {
+            command.add(argument.group(1));
+        }
+        return command;
+    }
+
+    private void awaitConnections(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+                return;
+            } catch (SQLException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL did not accept connections within " + timeout, notYet);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (restarted != null) {
+                sendFastShutdown(restarted.pid());
+                restarted.waitFor(60, TimeUnit.SECONDS);
+            }
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             watchdog.disarm();
             sockets.toFile().delete();
