@@ -162,16 +162,7 @@ class IngestServiceIT {
         insertYearsOldOrders();
         createOrdersTopicThatDeletesByRecordTime(stack.endpoints().bootstrapServers());
 
-        registry.add("spring.kafka.bootstrap-servers", () -> stack.endpoints().bootstrapServers());
-        registry.add("streamfold.registry.url", () -> stack.endpoints().registryUrl());
-        registry.add("streamfold.topics.prefix", () -> PREFIX);
-        registry.add("streamfold.topics.replication-factor", () -> "1");
-        registry.add("ingest.database.host", shop::host);
-        registry.add("ingest.database.port", shop::port);
-        registry.add("ingest.database.name", () -> RUN);
-        registry.add("ingest.database.user", shop::user);
-        registry.add("ingest.slot-name", () -> RUN);
-        registry.add("ingest.publication-name", () -> RUN);
+        CaptureTestProperties.register(registry, stack, shop, RUN);
     }
 
     @BeforeEach

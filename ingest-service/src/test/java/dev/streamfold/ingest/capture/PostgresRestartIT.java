@@ -46,16 +46,7 @@ class PostgresRestartIT {
         shop = new ShopDatabase(stack.createDatabase(RUN), stack.endpoints().postgresUser(), "").createSchema();
         shop.insertCustomer(1, "Ada", "ada@example.com", "DE", "gold", LISTED);
         shop.insertProduct(10, "Kettle", "kitchen", 2_500, LISTED);
-        registry.add("spring.kafka.bootstrap-servers", () -> stack.endpoints().bootstrapServers());
-        registry.add("streamfold.registry.url", () -> stack.endpoints().registryUrl());
-        registry.add("streamfold.topics.prefix", () -> RUN + ".");
-        registry.add("streamfold.topics.replication-factor", () -> "1");
-        registry.add("ingest.database.host", shop::host);
-        registry.add("ingest.database.port", shop::port);
-        registry.add("ingest.database.name", () -> RUN);
-        registry.add("ingest.database.user", shop::user);
-        registry.add("ingest.slot-name", () -> RUN);
-        registry.add("ingest.publication-name", () -> RUN);
+        CaptureTestProperties.register(registry, stack, shop, RUN);
     }
 
     @Test

@@ -61,16 +61,7 @@ class ReplicationSlotIT {
         shop.insertCustomer(1, "Ada", "ada@example.com", "DE", "gold", Instant.parse("2024-05-01T10:00:00Z"));
         // A table of the same database that nobody captures: an application's audit log.
         sql("CREATE TABLE audit_log (id bigserial PRIMARY KEY, happened_at timestamptz NOT NULL, detail text NOT NULL)");
-        registry.add("spring.kafka.bootstrap-servers", () -> stack.endpoints().bootstrapServers());
-        registry.add("streamfold.registry.url", () -> stack.endpoints().registryUrl());
-        registry.add("streamfold.topics.prefix", () -> RUN + ".");
-        registry.add("streamfold.topics.replication-factor", () -> "1");
-        registry.add("ingest.database.host", shop::host);
-        registry.add("ingest.database.port", shop::port);
-        registry.add("ingest.database.name", () -> RUN);
-        registry.add("ingest.database.user", shop::user);
-        registry.add("ingest.slot-name", () -> RUN);
-        registry.add("ingest.publication-name", () -> RUN);
+        CaptureTestProperties.register(registry, stack, shop, RUN);
         registry.add("ingest.heartbeat-interval", HEARTBEAT::toString);
         registry.add("ingest.slot-check-interval", () -> "1s");
     }
