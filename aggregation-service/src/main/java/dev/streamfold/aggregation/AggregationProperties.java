@@ -1,7 +1,8 @@
 package dev.streamfold.aggregation;
 
+import dev.streamfold.common.config.StreamfoldProperties;
+
 import dev.streamfold.aggregation.category.WindowSettings;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -12,27 +13,23 @@ import org.springframework.validation.annotation.Validated;
 /**
  * @param applicationId   Kafka Streams application id: consumer group, transactional id and internal topic prefix
  * @param stateDir        where RocksDB keeps the deduplication, stream-time, pending-delta and window stores
- * @param windowSize      length of the tumbling event-time windows
- * @param grace           how long after a window ends a late order is still counted in it
  * @param windowRetention how long the total of a window is kept (in event time) after the slowest input partition
- *                        has passed it; only state size depends on it, not correctness
+ *                        has passed it; only state size depends on it, not correctness; at least window size + grace
+ *                        ({@code streamfold.windows.*}, shared by every service)
  */
 @Validated
 @ConfigurationProperties("aggregation")
 record AggregationProperties(
         @NotBlank String applicationId,
         @NotBlank String stateDir,
-        @NotNull @DurationMin(millis = 1) Duration windowSize,
-        @NotNull @DurationMin(millis = 0) Duration grace,
         @NotNull @DurationMin(millis = 1) Duration windowRetention) {
 
-    @AssertTrue(message = "aggregation.window-retention must be at least aggregation.window-size + aggregation.grace")
-    boolean isWindowRetentionAtLeastSizePlusGrace() {
-        return windowSize == null || grace == null || windowRetention == null
-                || windowRetention.compareTo(windowSize.plus(grace)) >= 0;
-    }
-
-    WindowSettings windows() {
-        return new WindowSettings(windowSize, grace, windowRetention);
+    /** The shared windows with this service's retention; refused if the retention is shorter than size + grace. */
+    WindowSettings windows(StreamfoldProperties.Windows shared) {
+        if (windowRetention.compareTo(shared.size().plus(shared.grace())) < 0) {
+            throw new IllegalStateException("aggregation.window-retention " + windowRetention + " must be at least"
+                    + " streamfold.windows.size + streamfold.windows.grace (" + shared.size().plus(shared.grace()) + ")");
+        }
+        return new WindowSettings(shared.size(), shared.grace(), windowRetention);
     }
 }

@@ -28,9 +28,10 @@ import org.springframework.kafka.core.KafkaAdmin;
 class AggregationStreamsConfiguration {
 
     @Bean
-    Topology aggregationTopology(Topics topics, SerdeFactory serdes, AggregationProperties aggregation, OrderRules orderRules,
-            RecordAccounting accounting, RecordTracing tracing) {
-        return CategoryAggregationTopology.build(topics, serdes, aggregation.windows(), orderRules, accounting, tracing);
+    Topology aggregationTopology(Topics topics, SerdeFactory serdes, AggregationProperties aggregation,
+            StreamfoldProperties streamfold, OrderRules orderRules, RecordAccounting accounting, RecordTracing tracing) {
+        return CategoryAggregationTopology.build(topics, serdes, aggregation.windows(streamfold.windows()), orderRules,
+                accounting, tracing);
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.streamfold.aggregation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamfold.common.config.StreamfoldProperties;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,8 +17,10 @@ class AggregationPropertiesTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
             .withUserConfiguration(PropertiesOnly.class)
-            .withPropertyValues("aggregation.application-id=test", "aggregation.state-dir=/tmp/test",
-                    "aggregation.window-size=PT1M", "aggregation.grace=PT1M");
+            .withPropertyValues("aggregation.application-id=test", "aggregation.state-dir=/tmp/test");
+    /** streamfold.windows.* as every service gets them: one-minute windows, one minute of grace. */
+    private static final StreamfoldProperties.Windows SHARED = new StreamfoldProperties.Windows(Duration.ofMinutes(1),
+            Duration.ofMinutes(1));
 
     @Test
     void shouldBindTheWindowRetention() {
@@ -25,18 +29,19 @@ class AggregationPropertiesTest {
         // Then the window settings carry it
         context.withPropertyValues("aggregation.window-retention=P2D").run(started -> {
             assertThat(started).hasNotFailed();
-            assertThat(started.getBean(AggregationProperties.class).windows().retention()).isEqualTo(Duration.ofDays(2));
+            assertThat(started.getBean(AggregationProperties.class).windows(SHARED).retention()).isEqualTo(Duration.ofDays(2));
         });
     }
 
     @Test
-    void shouldRefuseARetentionShorterThanWindowSizePlusGrace() {
-        // Given a retention of one minute for one-minute windows with one minute of grace
-        // When the properties are bound
-        // Then start-up fails, naming the rule
+    void shouldRefuseARetentionShorterThanTheSharedWindowSizePlusGrace() {
+        // Given a retention of one minute for the shared one-minute windows with one minute of grace
+        // When the window settings are made from them
+        // Then they are refused, naming both settings
         context.withPropertyValues("aggregation.window-retention=PT1M").run(started -> {
-            assertThat(started).hasFailed();
-            assertThat(started.getStartupFailure()).rootCause().hasMessageContaining("window-retention");
+            assertThat(started).hasNotFailed();
+            assertThatThrownBy(() -> started.getBean(AggregationProperties.class).windows(SHARED))
+                    .hasMessageContaining("aggregation.window-retention").hasMessageContaining("streamfold.windows.size");
         });
     }
 

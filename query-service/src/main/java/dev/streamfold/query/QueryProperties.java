@@ -1,6 +1,5 @@
 package dev.streamfold.query;
 
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import org.springframework.validation.annotation.Validated;
 /**
  * @param applicationId Kafka Streams application id (consumer group, prefix of internal topics)
  * @param stateDir      where the window store's RocksDB files live
- * @param windowSize    size of the aggregation windows being materialised (must match aggregation-service)
  * @param retention     how long a window stays queryable, counted back from the newest window seen
  * @param maxRange      longest {@code from}..{@code to} range one request may ask for
  * @param applicationServer host:port where other instances reach this one's REST API for the keys it owns (Kafka
@@ -25,14 +23,16 @@ import org.springframework.validation.annotation.Validated;
 public record QueryProperties(
         @NotBlank String applicationId,
         @NotBlank String stateDir,
-        @NotNull @DurationMin(millis = 1) Duration windowSize,
         @NotNull @DurationMin(millis = 1) Duration retention,
         @NotNull @DurationMin(millis = 1) Duration maxRange,
         @DefaultValue("") @NotNull @Pattern(regexp = "|[^:\\s]+:\\d{1,5}", message = "must be host:port") String applicationServer) {
 
-    /** A window store cannot keep windows for less time than one window lasts. */
-    @AssertTrue(message = "retention must be at least window-size")
-    public boolean isRetentionAtLeastWindowSize() {
-        return windowSize == null || retention == null || retention.compareTo(windowSize) >= 0;
+    /** The window store for the shared windows ({@code streamfold.windows.size}): it keeps at least one window. */
+    public Duration retentionFor(Duration windowSize) {
+        if (retention.compareTo(windowSize) < 0) {
+            throw new IllegalStateException("query.retention " + retention + " must be at least streamfold.windows.size "
+                    + windowSize);
+        }
+        return retention;
     }
 }

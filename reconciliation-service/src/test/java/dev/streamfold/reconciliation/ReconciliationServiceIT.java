@@ -83,6 +83,8 @@ class ReconciliationServiceIT {
         registry.add("reconciliation.application-id", () -> APPLICATION_ID);
         registry.add("reconciliation.interval", () -> "PT0.5S");
         registry.add("reconciliation.settle-delay", () -> "PT1S");
+        // No aggregation runs here (the test writes the aggregates): a grace below the settle delay, as required.
+        registry.add("streamfold.windows.grace", () -> "PT0.5S");
     }
 
     /** What this service reads but does not write, created as its writer would create it. */

@@ -42,7 +42,7 @@ class OutageIT {
     @BeforeAll
     static void startSuite(LocalStack stack) {
         run = TestSuite.create(stack, "outage", settings -> settings.withArguments(Service.AGGREGATION,
-                "--aggregation.grace=" + GRACE));
+                "--streamfold.windows.grace=" + GRACE));
         for (long id = 1; id <= CUSTOMERS; id++) {
             run.shop().insertCustomer(id, "Customer " + id, "c" + id + "@example.com", id % 2 == 0 ? "DE" : "FR", "standard",
                     Instant.now().minus(Duration.ofDays(id)));

@@ -17,7 +17,29 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("streamfold")
 public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @Valid Topics topics,
-        @DefaultValue @NotNull @Valid Orders orders, @DefaultValue @NotNull @Valid Streams streams) {
+        @DefaultValue @NotNull @Valid Orders orders, @DefaultValue @NotNull @Valid Streams streams,
+        @DefaultValue @NotNull @Valid Windows windows) {
+
+    /**
+     * The event-time windows, the same in every service: aggregation computes them, the query service stores and
+     * serves them, reconciliation checks them against SQL. Set once ({@code streamfold.windows.*}), never per service.
+     *
+     * @param size  length of the tumbling windows, aligned to the epoch; whole milliseconds
+     * @param grace how long after its end a window still accepts orders (in the event-time progress of the orders'
+     *              source partitions); a window is final, and can be checked, only after it
+     */
+    public record Windows(@DefaultValue("PT1M") @NotNull Duration size, @DefaultValue("PT1M") @NotNull Duration grace) {
+
+        @AssertTrue(message = "streamfold.windows.size must be a positive whole number of milliseconds")
+        boolean isSizePositiveWholeMilliseconds() {
+            return size == null || (!size.isNegative() && !size.isZero() && size.toNanos() % 1_000_000 == 0);
+        }
+
+        @AssertTrue(message = "streamfold.windows.grace must not be negative")
+        boolean isGraceNotNegative() {
+            return grace == null || !grace.isNegative();
+        }
+    }
 
     /**
      * The bounds of {@link OrderRules}, the same in every service.

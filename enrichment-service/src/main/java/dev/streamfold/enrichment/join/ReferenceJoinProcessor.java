@@ -4,6 +4,7 @@ import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.deadletter.DeadLetterSource;
 import dev.streamfold.common.deadletter.Faults;
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.Product;
@@ -162,8 +163,11 @@ final class ReferenceJoinProcessor implements Processor<String, Order, String, J
     }
 
     private void deadLetter(ParkedOrder parked, RuntimeException error, Instant now) {
-        log.warn("{}-{}@{}: {}, sending it to {}", parked.source().topic(), parked.source().partition(),
-                parked.source().offset(), error.getMessage(), parked.source().deadLetterTopic());
+        // event.id and trace.id become fields of their own in structured (JSON) logs.
+        log.atWarn().addKeyValue("event.id", parked.order().getEventId())
+                .addKeyValue("trace.id", RecordTracing.traceId(parked.headers()).orElse(null))
+                .log("{}-{}@{}: {}, sending it to {}", parked.source().topic(), parked.source().partition(),
+                        parked.source().offset(), error.getMessage(), parked.source().deadLetterTopic());
         Headers headers = DeadLetterHeaders.describe(parked.source(), error, now, parked.headers());
         forward(parked, JoinOutcome.deadLetter(parkedOrders.orderBytes(parked.order())), now.toEpochMilli(), headers);
         accounting.deadLettered(stage, Faults.reason(error));

@@ -41,7 +41,8 @@ class CategoryWindowsConfiguration {
             settings.put(StreamsConfig.APPLICATION_SERVER_CONFIG, query.applicationServer());
         }
         return new ManagedKafkaStreams(
-                CategoryWindowsTopology.build(topics, new StoreSettings(query.windowSize(), query.retention()), accounting),
+                CategoryWindowsTopology.build(topics, new StoreSettings(streamfold.windows().size(),
+                        query.retentionFor(streamfold.windows().size())), accounting),
                 settings, meterRegistry, streamfold.streams().onThreadFailure());
     }
 

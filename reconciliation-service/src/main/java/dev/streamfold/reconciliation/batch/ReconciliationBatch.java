@@ -1,5 +1,6 @@
 package dev.streamfold.reconciliation.batch;
 
+import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.reconciliation.ReconciliationProperties;
 import dev.streamfold.reconciliation.truth.OrderTotalsRepository;
 import dev.streamfold.reconciliation.view.AggregateView;
@@ -37,12 +38,13 @@ public class ReconciliationBatch {
     private final Clock clock;
 
     ReconciliationBatch(OrderTotalsRepository truth, AggregateView view, ReportPublisher publisher,
-            PublishedVerdicts published, ReconciliationProperties properties, Clock clock) {
+            PublishedVerdicts published, ReconciliationProperties properties, StreamfoldProperties streamfold, Clock clock) {
+        properties.requireConsistentWith(streamfold.windows());
         this.truth = truth;
         this.view = view;
         this.publisher = publisher;
         this.published = published;
-        this.windows = new TumblingWindows(properties.windowSize());
+        this.windows = new TumblingWindows(streamfold.windows().size());
         this.properties = properties;
         this.clock = clock;
     }
