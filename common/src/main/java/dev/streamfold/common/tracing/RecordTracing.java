@@ -41,8 +41,32 @@ public final class RecordTracing {
         return new RecordTracing(Propagator.NOOP);
     }
 
-    /** A span named {@code stage} in the record's trace (tagged with the order's event id), handed on in its headers. */
+    /**
+     * For the stage where orders enter the pipeline from any publisher (enrichment): continues the record's trace, or
+     * starts one for a record that carries none, so that every order's journey is a trace from here on.
+     */
+    public void startOrContinueTrace(String stage, Headers headers, String eventId) {
+        if (headers.lastHeader(TRACEPARENT) == null) {
+            span(stage, headers, eventId);
+        } else {
+            continueTrace(stage, headers, eventId);
+        }
+    }
+
+    /**
+     * Continues the trace the record carries with a span named {@code stage} (tagged with the order's event id), handed
+     * on in its headers. A record without a trace, or whose trace is not sampled, is passed on as it is: its trace id
+     * travels unchanged, and no span is made that nobody would export (the profile of the aggregation benchmark showed
+     * a span per order at 4.5 % of the stream thread's time).
+     */
     public void continueTrace(String stage, Headers headers, String eventId) {
+        Header traceparent = headers.lastHeader(TRACEPARENT);
+        if (traceparent != null && isSampled(traceparent.value())) {
+            span(stage, headers, eventId);
+        }
+    }
+
+    private void span(String stage, Headers headers, String eventId) {
         Span span = propagator.extract(headers, FROM_HEADERS).name(stage).kind(Span.Kind.CONSUMER).start();
         try {
             span.tag("streamfold.event.id", eventId);
@@ -50,6 +74,14 @@ public final class RecordTracing {
         } finally {
             span.end();
         }
+    }
+
+    /** W3C {@code 00-<trace id>-<parent id>-<flags>}: the last bit of the flags says sampled. */
+    private static boolean isSampled(byte[] traceparent) {
+        if (traceparent == null || traceparent.length < 2) {
+            return false;
+        }
+        return (Character.digit(traceparent[traceparent.length - 1], 16) & 1) == 1;
     }
 
     /** The trace id a record's headers carry, if any: {@code 00-<trace id>-<span id>-<flags>}. */

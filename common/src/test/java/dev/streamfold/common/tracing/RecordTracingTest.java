@@ -46,17 +46,34 @@ class RecordTracingTest {
         // Given a record from a publisher that does not trace
         RecordHeaders headers = new RecordHeaders();
 
-        // When a stage continues its (missing) trace
-        tracing.continueTrace("enrich order", headers, "shop-app-1");
+        // When the stage where orders enter the pipeline handles it
+        tracing.startOrContinueTrace("enrich order", headers, "shop-app-1");
 
         // Then the record now carries a new trace for the stages after it
         assertThat(RecordTracing.traceId(headers)).hasValueSatisfying(trace -> assertThat(trace).matches("[0-9a-f]{32}"));
     }
 
     @Test
+    void shouldPassAnUnsampledTraceOnAsItIsAndStartNoneInLaterStages() {
+        // Given a record whose trace was not sampled, and one without a trace
+        String unsampled = "00-" + TRACE + "-" + UPSTREAM_SPAN + "-00";
+        RecordHeaders notSampled = new RecordHeaders();
+        notSampled.add(RecordTracing.TRACEPARENT, unsampled.getBytes(UTF_8));
+        RecordHeaders none = new RecordHeaders();
+
+        // When a later stage continues their traces
+        tracing.continueTrace("aggregate order", notSampled, "pg:orders:7:1");
+        tracing.continueTrace("aggregate order", none, "shop-app-2");
+
+        // Then the unsampled context travels unchanged (same trace id), and no trace is started
+        assertThat(new String(notSampled.lastHeader(RecordTracing.TRACEPARENT).value(), UTF_8)).isEqualTo(unsampled);
+        assertThat(none.toArray()).isEmpty();
+    }
+
+    @Test
     void shouldLeaveTheHeadersAloneWhenTracingIsOff() {
         RecordHeaders headers = new RecordHeaders();
-        RecordTracing.off().continueTrace("enrich order", headers, "shop-app-1");
+        RecordTracing.off().startOrContinueTrace("enrich order", headers, "shop-app-1");
         assertThat(headers.toArray()).isEmpty();
     }
 }

@@ -51,7 +51,7 @@ final class StampSourceStreamTime implements FixedKeyProcessor<String, Order, Or
         SourceStreamTime.stamp(record.headers(), streamTime);
         // The orders record's write time (log-append time): when the order entered the pipeline, for latency.
         StageLatency.stamp(record.headers(), record.value().getEventTime().toEpochMilli(), record.timestamp());
-        tracing.continueTrace(SPAN, record.headers(), record.value().getEventId());
+        tracing.startOrContinueTrace(SPAN, record.headers(), record.value().getEventId());
         context.forward(record);
     }
 }
