@@ -22,13 +22,15 @@ public final class ManagedProcess implements AutoCloseable {
     /*
      * The pipe is read by a watcher subshell while the guard itself waits for the child: so the guard ends when
      * the child ends by itself (a crash, a kill), and isAlive() tells the truth. A guard that blocked in `read`
-     * instead would outlive its dead child until close().
+     * instead would outlive its dead child until close(). A child that has not ended 45 s after SIGTERM gets
+     * SIGKILL: when our JVM dies outright, it may take the broker the child talks to with it, and a Kafka client's
+     * graceful close then waits for that broker for ever.
      */
     private static final String GUARD = """
             exec 3<&0
             "$@" </dev/null 3<&- &
             child=$!
-            { read -r _ <&3 || true; kill -TERM "$child" 2>/dev/null; } &
+            { read -r _ <&3 || true; kill -TERM "$child" 2>/dev/null; sleep 45; kill -KILL "$child" 2>/dev/null; } &
             watcher=$!
             exec 3<&-
             wait "$child"
@@ -69,11 +71,14 @@ public final class ManagedProcess implements AutoCloseable {
     private static final String WATCHDOG = """
             read -r _ || true
             kill -INT "$1" 2>/dev/null
+            sleep 45
+            kill -QUIT "$1" 2>/dev/null
             """;
 
     /**
      * Guards a process we did not start as our child (PostgreSQL's postmaster): if our JVM dies without stopping
-     * it, the watchdog sends it SIGINT, PostgreSQL's fast shutdown. {@link #disarm()} it after a normal stop.
+     * it, the watchdog sends it SIGINT, PostgreSQL's fast shutdown, and 45 s later SIGQUIT, its immediate shutdown
+     * (a fast shutdown waits for replication clients that may be hung). {@link #disarm()} it after a normal stop.
      */
     public static ManagedProcess watchdog(String name, long pid) {
         ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c", WATCHDOG, name, Long.toString(pid))

@@ -55,7 +55,8 @@ final class PostgresServer implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            return new PostgresServer(postgres, data, ManagedProcess.watchdog("postgres-watchdog", postgres.getProcess().pid()), sockets);
+// The postmaster itself, by the PID it wrote: the embedded library's process handle is pg_ctl's, long gone.
+            return new PostgresServer(postgres, data, ManagedProcess.watchdog("postgres-watchdog", postmasterPid(data)), sockets);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
@@ -115,6 +116,10 @@ final class PostgresServer implements AutoCloseable {
     }
 
     private long postmasterPid() throws IOException {
+        return postmasterPid(data);
+    }
+
+    private static long postmasterPid(Path data) throws IOException {
         return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().trim());
     }
 
