@@ -220,11 +220,12 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         try (KeyValueIterator<CategoryWindow, WindowDelta> all = pendingDeltas.all()) {
             all.forEachRemaining(pending::add);
         }
-        RecordHeaders headers = new RecordHeaders();
-        flushProvenance.stampAndReset(headers);
+        RecordHeaders provenance = new RecordHeaders();
+        flushProvenance.stampAndReset(provenance);
         for (KeyValue<CategoryWindow, WindowDelta> delta : pending) {
+            // A copy each: a record's headers may be changed downstream (dead-letter headers), never a sibling's.
             context.forward(new Record<String, WindowingOutput>(delta.key.category(), delta.value.from(partition, streamTime),
-                    now, headers));
+                    now, new RecordHeaders(provenance.toArray())));
             pendingDeltas.delete(delta.key);
         }
     }
