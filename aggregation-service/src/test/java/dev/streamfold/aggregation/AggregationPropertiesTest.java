@@ -20,7 +20,7 @@ class AggregationPropertiesTest {
             .withPropertyValues("aggregation.application-id=test", "aggregation.state-dir=/tmp/test");
     /** streamfold.windows.* as every service gets them: one-minute windows, one minute of grace. */
     private static final StreamfoldProperties.Windows SHARED = new StreamfoldProperties.Windows(Duration.ofMinutes(1),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1), StreamfoldProperties.Hopping.defaults());
 
     @Test
     void shouldBindTheWindowRetention() {

@@ -1,5 +1,7 @@
 package dev.streamfold.query;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -77,7 +79,7 @@ class QueryServiceIT {
     @BeforeAll
     static void createTopicsWrittenUpstream() {
         Topics names = new Topics(AvroBinarySerde.factory(), PREFIX);
-        LocalStack.shared().createTopics(List.of(names.categoryAggregates().newTopic(TopicSettings.singleBroker())));
+        LocalStack.shared().createTopics(List.of(names.aggregates(AggregateStream.live(Dimension.CATEGORY)).newTopic(TopicSettings.singleBroker())));
     }
 
     @Test
@@ -113,7 +115,7 @@ class QueryServiceIT {
     @Test
     void shouldDeadLetterAPoisonAggregateAndKeepServingTheNextOne() throws Exception {
         // Given a record that is not Avro, followed by a good aggregate
-        Topic<WindowKey, WindowAggregate> aggregates = registryTopics().categoryAggregates();
+        Topic<WindowKey, WindowAggregate> aggregates = registryTopics().aggregates(AggregateStream.live(Dimension.CATEGORY));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(aggregates.name(), bytes("poison-key"), bytes("not avro"))).get();
@@ -173,7 +175,7 @@ class QueryServiceIT {
 
     /** As the aggregation service publishes: with the registry serdes, inside a Kafka transaction. */
     private void publishInTransaction(List<WindowAggregate> windows) {
-        Topic<WindowKey, WindowAggregate> topic = registryTopics().categoryAggregates();
+        Topic<WindowKey, WindowAggregate> topic = registryTopics().aggregates(AggregateStream.live(Dimension.CATEGORY));
         Map<String, Object> settings = producerSettings();
         settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "query-it-producer-" + UUID.randomUUID());
         try (KafkaProducer<WindowKey, WindowAggregate> producer = new KafkaProducer<>(settings,

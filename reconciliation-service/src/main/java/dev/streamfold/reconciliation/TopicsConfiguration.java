@@ -1,5 +1,7 @@
 package dev.streamfold.reconciliation;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.topic.TopicSettings;
 import dev.streamfold.common.topic.Topics;
@@ -18,7 +20,7 @@ class TopicsConfiguration {
     KafkaAdmin.NewTopics reconciliationTopics(Topics topics, StreamfoldProperties streamfold) {
         TopicSettings settings = streamfold.topics().settings();
         return new KafkaAdmin.NewTopics(
-                topics.categoryAggregates().newDeadLetterTopic(settings),
+                topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).newDeadLetterTopic(settings),
                 topics.reconciliationReports().newTopic(settings));
     }
 }

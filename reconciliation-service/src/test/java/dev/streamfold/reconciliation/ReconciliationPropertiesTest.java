@@ -11,7 +11,7 @@ class ReconciliationPropertiesTest {
 
     /** streamfold.windows.* as every service gets them: one-minute windows, one minute of grace. */
     private static final StreamfoldProperties.Windows WINDOWS = new StreamfoldProperties.Windows(Duration.ofMinutes(1),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1), StreamfoldProperties.Hopping.defaults());
 
     @Test
     void shouldRefuseToCheckWindowsThatLateOrdersMayStillChange() {

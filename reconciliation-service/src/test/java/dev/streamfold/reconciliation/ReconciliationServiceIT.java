@@ -1,5 +1,7 @@
 package dev.streamfold.reconciliation;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,7 +93,7 @@ class ReconciliationServiceIT {
     @BeforeAll
     static void createTopicsWrittenUpstream() {
         Topics names = new Topics(AvroBinarySerde.factory(), PREFIX);
-        LocalStack.shared().createTopics(List.of(names.categoryAggregates().newTopic(TopicSettings.singleBroker())));
+        LocalStack.shared().createTopics(List.of(names.aggregates(AggregateStream.live(Dimension.CATEGORY)).newTopic(TopicSettings.singleBroker())));
     }
 
     @BeforeAll
@@ -182,7 +184,7 @@ class ReconciliationServiceIT {
         String category = "garden-" + RUN;
         Instant window = BASE.plus(WINDOW.multipliedBy(4));
         shop.insertOrder(customer(), productIn(category), 4_200, "EUR", window.plusSeconds(30));
-        Topic<WindowKey, WindowAggregate> aggregates = topics.categoryAggregates();
+        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         byte[] readableKey = aggregates.keySerde().serializer().serialize(aggregates.name(), new WindowKey(category, window));
         byte[] garbageKey = "not a window key".getBytes(UTF_8);
         byte[] garbageValue = "not an aggregate".getBytes(UTF_8);
@@ -303,12 +305,12 @@ class ReconciliationServiceIT {
 
     private static ProducerRecord<WindowKey, WindowAggregate> aggregateRecord(String category, Instant window, long orders,
             Map<String, Long> revenue) {
-        return new ProducerRecord<>(topics.categoryAggregates().name(), new WindowKey(category, window),
+        return new ProducerRecord<>(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name(), new WindowKey(category, window),
                 aggregate(category, window, orders, revenue));
     }
 
     private static void send(ProducerRecord<WindowKey, WindowAggregate> record) throws Exception {
-        Topic<WindowKey, WindowAggregate> aggregates = topics.categoryAggregates();
+        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         try (KafkaProducer<WindowKey, WindowAggregate> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers()),
                 aggregates.keySerde().serializer(), aggregates.valueSerde().serializer())) {
@@ -317,7 +319,7 @@ class ReconciliationServiceIT {
     }
 
     private static KafkaProducer<WindowKey, WindowAggregate> transactionalAggregateProducer() {
-        Topic<WindowKey, WindowAggregate> aggregates = topics.categoryAggregates();
+        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aggregation-" + RUN),

@@ -1,5 +1,7 @@
 package dev.streamfold.suite;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -169,7 +171,7 @@ class HostileInputIT {
                 enrichedOrder(1)), "keyed by 3"));
         expected.add(bad(enriched.name(), "1", null, "no value"));
         // ...and bytes in the aggregate topic that query and reconciliation read
-        expected.add(bad(topics.categoryAggregates().name(), "books", randomBytes(), "not Confluent wire format"));
+        expected.add(bad(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name(), "books", randomBytes(), "not Confluent wire format"));
         good(topics);
 
         // Then every bad record is in its dead-letter topic, found by where it was read from, with its cause

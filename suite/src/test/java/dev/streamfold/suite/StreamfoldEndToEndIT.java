@@ -1,5 +1,7 @@
 package dev.streamfold.suite;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -166,7 +168,7 @@ class StreamfoldEndToEndIT {
                 RecordTracing.traceId(record.headers()).ifPresent(trace -> enriched.put(order.getEventId(), trace));
             }
             assertThat(enriched).containsAllEntriesOf(captured);
-            assertThat(client.readAll(topics.categoryAggregates().name()))
+            assertThat(client.readAll(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name()))
                     .map(record -> RecordTracing.traceId(record.headers()).orElse("none"))
                     .containsAnyElementsOf(captured.values());
         }

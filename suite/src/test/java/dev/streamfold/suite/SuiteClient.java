@@ -1,5 +1,7 @@
 package dev.streamfold.suite;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
@@ -105,7 +107,7 @@ final class SuiteClient implements AutoCloseable {
      * {@link Ledger#totals()}. Records that are not aggregates (a test's own poison) are skipped.
      */
     Map<Ledger.Key, String> latestAggregates() {
-        Topic<WindowKey, WindowAggregate> aggregates = readerTopics.categoryAggregates();
+        Topic<WindowKey, WindowAggregate> aggregates = readerTopics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         Map<Ledger.Key, String> latest = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : readAll(aggregates.name())) {
             if (record.value() == null || record.value().length < 5 || record.value()[0] != 0) {

@@ -6,8 +6,13 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.aggregate.WindowSpec;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.time.Instant;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("streamfold")
 public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @Valid Topics topics,
         @DefaultValue @NotNull @Valid Orders orders, @DefaultValue @NotNull @Valid Streams streams,
-        @DefaultValue @NotNull @Valid Windows windows) {
+        @DefaultValue @NotNull @Valid Windows windows, @DefaultValue @NotNull @Valid Aggregates aggregates) {
 
     /**
      * The event-time windows, the same in every service: aggregation computes them, the query service stores and
@@ -28,7 +33,24 @@ public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @
      * @param grace how long after its end a window still accepts orders (in the event-time progress of the orders'
      *              source partitions); a window is final, and can be checked, only after it
      */
-    public record Windows(@DefaultValue("PT1M") @NotNull Duration size, @DefaultValue("PT1M") @NotNull Duration grace) {
+    public record Windows(@DefaultValue("PT1M") @NotNull Duration size, @DefaultValue("PT1M") @NotNull Duration grace,
+            @DefaultValue @NotNull @Valid Hopping hopping) {
+
+        /** The tumbling windows every dimension is aggregated in. */
+        public WindowSpec tumbling() {
+            return WindowSpec.tumbling(size);
+        }
+
+        /** The hopping windows of {@link Aggregates#hoppingDimensions()}. */
+        public WindowSpec hoppingWindows() {
+            return WindowSpec.hopping(hopping.size(), hopping.advance());
+        }
+
+        @AssertTrue(message = "streamfold.windows.hopping.advance must divide streamfold.windows.hopping.size")
+        boolean isHoppingAdvanceADivisorOfItsSize() {
+            return hopping == null || hopping.size() == null || hopping.advance() == null || hopping.advance().isZero()
+                    || hopping.advance().isNegative() || hopping.size().toMillis() % hopping.advance().toMillis() == 0;
+        }
 
         @AssertTrue(message = "streamfold.windows.size must be a positive whole number of milliseconds")
         boolean isSizePositiveWholeMilliseconds() {
@@ -38,6 +60,56 @@ public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @
         @AssertTrue(message = "streamfold.windows.grace must not be negative")
         boolean isGraceNotNegative() {
             return grace == null || !grace.isNegative();
+        }
+    }
+
+    /**
+     * Hopping windows: {@code size} long, a new one every {@code advance}; an order falls into size / advance of them.
+     *
+     * @param size    e.g. five minutes; whole milliseconds
+     * @param advance e.g. one minute; divides {@code size}
+     */
+    public record Hopping(@DefaultValue("PT5M") @NotNull Duration size, @DefaultValue("PT1M") @NotNull Duration advance) {
+
+        /** Five minutes, advancing by one. */
+        public static Hopping defaults() {
+            return new Hopping(Duration.ofMinutes(5), Duration.ofMinutes(1));
+        }
+
+        @AssertTrue(message = "streamfold.windows.hopping.size and .advance must be positive whole numbers of milliseconds")
+        boolean isPositiveWholeMilliseconds() {
+            return positiveMillis(size) && positiveMillis(advance);
+        }
+
+        private static boolean positiveMillis(Duration duration) {
+            return duration == null || (!duration.isNegative() && !duration.isZero() && duration.toNanos() % 1_000_000 == 0);
+        }
+    }
+
+    /**
+     * What aggregation computes, and the query service serves, the same in every service.
+     *
+     * @param dimensions        aggregated in the tumbling windows ({@code category, country, customer, total})
+     * @param hoppingDimensions also aggregated in the hopping windows; each must be one of {@code dimensions}
+     * @param customerLifetime  whether lifetime (non-windowed) totals per customer are kept and published
+     */
+    public record Aggregates(@DefaultValue("category,country,customer,total") @NotEmpty List<Dimension> dimensions,
+            @DefaultValue("total,category") @NotNull List<Dimension> hoppingDimensions,
+            @DefaultValue("true") boolean customerLifetime) {
+
+        public Aggregates {
+            dimensions = dimensions == null ? null : List.copyOf(new LinkedHashSet<>(dimensions));
+            hoppingDimensions = hoppingDimensions == null ? null : List.copyOf(new LinkedHashSet<>(hoppingDimensions));
+        }
+
+        /** All four dimensions, hopping windows for {@code total} and {@code category}, lifetime totals per customer. */
+        public static Aggregates defaults() {
+            return new Aggregates(List.of(Dimension.values()), List.of(Dimension.TOTAL, Dimension.CATEGORY), true);
+        }
+
+        @AssertTrue(message = "streamfold.aggregates.hopping-dimensions must be among streamfold.aggregates.dimensions")
+        boolean isHoppingAmongTheDimensions() {
+            return dimensions == null || hoppingDimensions == null || dimensions.containsAll(hoppingDimensions);
         }
     }
 

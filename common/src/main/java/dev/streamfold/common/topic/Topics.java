@@ -1,6 +1,11 @@
 package dev.streamfold.common.topic;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.aggregate.Emission;
+import dev.streamfold.common.aggregate.WindowKind;
 import dev.streamfold.common.serde.SerdeFactory;
+import dev.streamfold.schemas.CustomerLifetime;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.Order;
@@ -8,7 +13,10 @@ import dev.streamfold.schemas.Product;
 import dev.streamfold.schemas.ReconciliationReport;
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -28,7 +36,8 @@ public final class Topics {
     private final Topic<String, Order> orders;
     private final Topic<String, EnrichedOrder> ordersEnriched;
     private final Topic<String, EnrichedOrder> ordersLate;
-    private final Topic<WindowKey, WindowAggregate> categoryAggregates;
+    private final Map<AggregateStream, Topic<WindowKey, WindowAggregate>> aggregates;
+    private final Topic<String, CustomerLifetime> customerLifetimes;
     private final Topic<WindowKey, ReconciliationReport> reconciliationReports;
 
     public Topics(SerdeFactory serdes) {
@@ -49,8 +58,19 @@ public final class Topics {
                 Serdes.String(), serdes.value(prefix + "orders.enriched", EnrichedOrder.class));
         ordersLate = new Topic<>(prefix + "orders.late", 1, CleanupPolicy.DELETE,
                 Serdes.String(), serdes.value(prefix + "orders.late", EnrichedOrder.class));
-        categoryAggregates = new Topic<>(prefix + "aggregates.category", CUSTOMER_KEYED_PARTITIONS, CleanupPolicy.COMPACT,
-                serdes.key(prefix + "aggregates.category", WindowKey.class), serdes.value(prefix + "aggregates.category", WindowAggregate.class));
+        aggregates = new LinkedHashMap<>();
+        for (Dimension dimension : Dimension.values()) {
+            for (WindowKind kind : WindowKind.values()) {
+                for (Emission emission : Emission.values()) {
+                    AggregateStream stream = new AggregateStream(dimension, kind, emission);
+                    String name = prefix + stream.topicName();
+                    aggregates.put(stream, new Topic<>(name, CUSTOMER_KEYED_PARTITIONS, CleanupPolicy.COMPACT,
+                            serdes.key(name, WindowKey.class), serdes.value(name, WindowAggregate.class)));
+                }
+            }
+        }
+        customerLifetimes = new Topic<>(prefix + "aggregates.customer.lifetime", CUSTOMER_KEYED_PARTITIONS,
+                CleanupPolicy.COMPACT, Serdes.String(), serdes.value(prefix + "aggregates.customer.lifetime", CustomerLifetime.class));
         reconciliationReports = new Topic<>(prefix + "reconciliation.reports", 1, CleanupPolicy.COMPACT,
                 serdes.key(prefix + "reconciliation.reports", WindowKey.class),
                 serdes.value(prefix + "reconciliation.reports", ReconciliationReport.class));
@@ -84,9 +104,17 @@ public final class Topics {
         return ordersLate;
     }
 
-    /** Latest order count and revenue per product category and one-minute event-time window. */
-    public Topic<WindowKey, WindowAggregate> categoryAggregates() {
-        return categoryAggregates;
+    /**
+     * One of aggregation's outputs ({@code aggregates.<dimension>[.hopping][.final]}), keyed by (dimension value, window
+     * start), compacted: the latest record of a key is the window's current figures (live) or its final result.
+     */
+    public Topic<WindowKey, WindowAggregate> aggregates(AggregateStream stream) {
+        return aggregates.get(stream);
+    }
+
+    /** Lifetime totals per customer, by customer id, compacted. */
+    public Topic<String, CustomerLifetime> customerLifetimes() {
+        return customerLifetimes;
     }
 
     /** Latest reconciliation verdict per category window. */
@@ -95,6 +123,10 @@ public final class Topics {
     }
 
     public List<Topic<?, ?>> all() {
-        return List.of(customers, products, orders, ordersEnriched, ordersLate, categoryAggregates, reconciliationReports);
+        List<Topic<?, ?>> all = new ArrayList<>(List.of(customers, products, orders, ordersEnriched, ordersLate));
+        all.addAll(aggregates.values());
+        all.add(customerLifetimes);
+        all.add(reconciliationReports);
+        return List.copyOf(all);
     }
 }

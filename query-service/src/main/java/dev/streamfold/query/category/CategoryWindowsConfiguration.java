@@ -1,5 +1,7 @@
 package dev.streamfold.query.category;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
@@ -27,7 +29,7 @@ class CategoryWindowsConfiguration {
     @Bean
     KafkaAdmin.NewTopics categoryWindowsTopics(Topics topics, StreamfoldProperties streamfold) {
         TopicSettings settings = streamfold.topics().settings();
-        Topic<?, ?> aggregates = topics.categoryAggregates();
+        Topic<?, ?> aggregates = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         return new KafkaAdmin.NewTopics(aggregates.newDeadLetterTopic(settings));
     }
 
@@ -48,7 +50,7 @@ class CategoryWindowsConfiguration {
 
     @Bean
     CategoryWindowsReader categoryWindowsReader(ManagedKafkaStreams categoryWindowsStreams, Topics topics) {
-        return new CategoryWindowsReader(categoryWindowsStreams.kafkaStreams(), topics.categoryAggregates().partitions());
+        return new CategoryWindowsReader(categoryWindowsStreams.kafkaStreams(), topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).partitions());
     }
 
     @Bean

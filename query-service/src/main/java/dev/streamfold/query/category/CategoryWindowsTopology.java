@@ -1,5 +1,7 @@
 package dev.streamfold.query.category;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.topic.Topics;
@@ -42,7 +44,7 @@ final class CategoryWindowsTopology {
     static Topology build(Topics topics, StoreSettings settings, RecordAccounting accounting) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(categoryWindowsStore(settings));
-        builder.stream(topics.categoryAggregates().name(), topics.categoryAggregates().consumedAs(SOURCE))
+        builder.stream(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name(), topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).consumedAs(SOURCE))
                 .process(() -> new MaterializeCategoryWindows(accounting), Named.as(PROCESSOR), STORE);
         return builder.build();
     }

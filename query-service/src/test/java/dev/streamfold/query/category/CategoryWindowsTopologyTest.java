@@ -1,5 +1,7 @@
 package dev.streamfold.query.category;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamfold.common.accounting.RecordAccounting;
@@ -49,7 +51,7 @@ class CategoryWindowsTopologyTest {
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(
                 CategoryWindowsTopology.build(topics, new StoreSettings(MINUTE, Duration.ofDays(7)), RecordAccounting.inMemory("query-test")), config);
-        Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
+        Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         aggregates = driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
         store = driver.getWindowStore(CategoryWindowsTopology.STORE);
     }

@@ -1,5 +1,7 @@
 package dev.streamfold.reconciliation.view;
 
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.deadletter.DeadLetterRecoverers;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
@@ -45,7 +47,7 @@ class AggregateViewConfiguration {
     KafkaMessageListenerContainer<WindowKey, WindowAggregate> aggregateViewContainer(Topics topics,
             KafkaProperties kafka, ReconciliationProperties properties, AggregateView view,
             KafkaTemplate<Object, Object> aggregateDeadLetterTemplate, MeterRegistry meterRegistry) {
-        Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
+        Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         ContainerProperties container = new ContainerProperties(fromTheBeginning(topic));
         container.setGroupId(properties.applicationId());
         container.setClientId(properties.applicationId() + "-aggregate-view");
@@ -70,7 +72,7 @@ class AggregateViewConfiguration {
     @Bean
     ProducerFactory<Object, Object> aggregateDeadLetterProducerFactory(Topics topics, KafkaProperties kafka,
             MeterRegistry meterRegistry) {
-        Topic<WindowKey, WindowAggregate> topic = topics.categoryAggregates();
+        Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
         DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
                 new DeadLetterSerializer<>(WindowKey.class, topic.keySerde().serializer()),
                 new DeadLetterSerializer<>(WindowAggregate.class, topic.valueSerde().serializer()),
