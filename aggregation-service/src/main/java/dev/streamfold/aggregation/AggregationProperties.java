@@ -2,12 +2,13 @@ package dev.streamfold.aggregation;
 
 import dev.streamfold.common.config.StreamfoldProperties;
 
-import dev.streamfold.aggregation.category.WindowSettings;
+import dev.streamfold.aggregation.window.WindowSettings;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -15,21 +16,26 @@ import org.springframework.validation.annotation.Validated;
  * @param stateDir        where RocksDB keeps the deduplication, stream-time, pending-delta and window stores
  * @param windowRetention how long the total of a window is kept (in event time) after the slowest input partition
  *                        has passed it; only state size depends on it, not correctness; at least window size + grace
- *                        ({@code streamfold.windows.*}, shared by every service)
+ *                        ({@code streamfold.windows.*}, shared by every service), of tumbling and hopping windows
+ * @param flushInterval   how often (wall clock) each input partition sends the partials of the windows that changed,
+ *                        and its progress; about the commit interval: shorter costs more records, longer delays figures
  */
 @Validated
 @ConfigurationProperties("aggregation")
 record AggregationProperties(
         @NotBlank String applicationId,
         @NotBlank String stateDir,
-        @NotNull @DurationMin(millis = 1) Duration windowRetention) {
+        @NotNull @DurationMin(millis = 1) Duration windowRetention,
+        @DefaultValue("PT0.1S") @NotNull @DurationMin(millis = 1) Duration flushInterval) {
 
-    /** The shared windows with this service's retention; refused if the retention is shorter than size + grace. */
+    /** The shared windows with this service's retention; refused if the retention is shorter than a window + grace. */
     WindowSettings windows(StreamfoldProperties.Windows shared) {
-        if (windowRetention.compareTo(shared.size().plus(shared.grace())) < 0) {
-            throw new IllegalStateException("aggregation.window-retention " + windowRetention + " must be at least"
-                    + " streamfold.windows.size + streamfold.windows.grace (" + shared.size().plus(shared.grace()) + ")");
+        Duration longest = shared.size().compareTo(shared.hopping().size()) >= 0 ? shared.size() : shared.hopping().size();
+        if (windowRetention.compareTo(longest.plus(shared.grace())) < 0) {
+            throw new IllegalStateException("aggregation.window-retention " + windowRetention + " must be at least the"
+                    + " longest window (streamfold.windows.size or .hopping.size) + streamfold.windows.grace ("
+                    + longest.plus(shared.grace()) + ")");
         }
-        return new WindowSettings(shared.size(), shared.grace(), windowRetention);
+        return new WindowSettings(shared.tumbling(), shared.hoppingWindows(), shared.grace(), windowRetention);
     }
 }

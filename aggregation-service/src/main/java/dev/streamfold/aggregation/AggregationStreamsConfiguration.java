@@ -1,6 +1,6 @@
 package dev.streamfold.aggregation;
 
-import dev.streamfold.aggregation.category.CategoryAggregationTopology;
+import dev.streamfold.aggregation.window.AggregationTopology;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.order.OrderRules;
@@ -23,15 +23,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 
-/** Wires the category topology into a managed, exactly-once Kafka Streams instance. */
+/** Wires the aggregation topology into a managed, exactly-once Kafka Streams instance. */
 @Configuration(proxyBeanMethods = false)
 class AggregationStreamsConfiguration {
 
     @Bean
     Topology aggregationTopology(Topics topics, SerdeFactory serdes, AggregationProperties aggregation,
             StreamfoldProperties streamfold, OrderRules orderRules, RecordAccounting accounting, RecordTracing tracing) {
-        return CategoryAggregationTopology.build(topics, serdes, aggregation.windows(streamfold.windows()), orderRules,
-                accounting, tracing);
+        return AggregationTopology.build(topics, serdes, aggregation.windows(streamfold.windows()), streamfold.aggregates(),
+                orderRules, accounting, aggregation.flushInterval(), tracing);
     }
 
     /**
@@ -44,15 +44,18 @@ class AggregationStreamsConfiguration {
     KafkaAdmin.NewTopics aggregationTopics(Topics topics, Topology aggregationTopology, StreamfoldProperties streamfold,
             AggregationProperties aggregation) {
         TopicSettings settings = streamfold.topics().settings();
-        List<NewTopic> created = new ArrayList<>(List.of(
-                topics.ordersLate().newTopic(settings),
-                topics.categoryAggregates().newTopic(settings)));
+        List<NewTopic> created = new ArrayList<>();
+        created.add(topics.ordersLate().newTopic(settings));
+        AggregationTopology.outputs(streamfold.aggregates()).forEach(output -> created.add(topics.aggregates(output).newTopic(settings)));
+        if (streamfold.aggregates().customerLifetime()) {
+            created.add(topics.customerLifetimes().newTopic(settings));
+        }
         created.addAll(DeadLetterTopics.of(aggregationTopology, aggregation.applicationId(), settings));
         return new KafkaAdmin.NewTopics(created.toArray(NewTopic[]::new));
     }
 
     @Bean
-    ManagedKafkaStreams categoryAggregationStreams(Topology aggregationTopology, AggregationProperties aggregation,
+    ManagedKafkaStreams aggregationStreams(Topology aggregationTopology, AggregationProperties aggregation,
             RecordAccounting accounting, StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry) {
         Properties properties = StreamsDefaults.exactlyOnce(aggregation.applicationId(), kafka.buildStreamsProperties(),
                 aggregation.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
@@ -61,7 +64,7 @@ class AggregationStreamsConfiguration {
 
     /** Ready only while the client is RUNNING: not while it restores its stores or rebalances (the readiness group). */
     @Bean
-    HealthIndicator categoryAggregationStreamsReadiness(ManagedKafkaStreams categoryAggregationStreams) {
-        return categoryAggregationStreams.readiness();
+    HealthIndicator aggregationStreamsReadiness(ManagedKafkaStreams aggregationStreams) {
+        return aggregationStreams.readiness();
     }
 }

@@ -1,13 +1,15 @@
 package dev.streamfold.aggregation;
 
-import static dev.streamfold.aggregation.category.EnrichedOrders.changed;
-import static dev.streamfold.aggregation.category.EnrichedOrders.databaseOrder;
-import static dev.streamfold.aggregation.category.EnrichedOrders.order;
-import static dev.streamfold.aggregation.category.EnrichedOrders.window;
+import static dev.streamfold.aggregation.window.EnrichedOrders.changed;
+import static dev.streamfold.aggregation.window.EnrichedOrders.databaseOrder;
+import static dev.streamfold.aggregation.window.EnrichedOrders.order;
+import static dev.streamfold.aggregation.window.EnrichedOrders.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.streamfold.aggregation.category.CategoryAggregationTopology;
+import dev.streamfold.aggregation.window.AggregationTopology;
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.InvalidOrderException;
 import dev.streamfold.common.serde.AvroBinarySerde;
@@ -211,7 +213,7 @@ class AggregationServiceIT {
             assertThat(names).contains(
                     topics().ordersLate().name(),
                     topics().ordersEnriched().deadLetterTopicName(),
-                    CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID) + ".dlq");
+                    AggregationTopology.partialsRepartitionTopic(APPLICATION_ID) + ".dlq");
         }
     }
 
@@ -222,7 +224,7 @@ class AggregationServiceIT {
 
     /** Reads aggregates.category as a read_committed consumer: only what the service's transactions committed. */
     private static void awaitLatestAggregates(Set<String> categories, Map<WindowKey, WindowAggregate> expected) {
-        Topic<WindowKey, WindowAggregate> output = topics().categoryAggregates();
+        Topic<WindowKey, WindowAggregate> output = topics().aggregates(AggregateStream.live(Dimension.CATEGORY));
         try (KafkaConsumer<WindowKey, WindowAggregate> consumer = consumer(output.keySerde().deserializer(), output.valueSerde().deserializer())) {
             consumer.subscribe(List.of(output.name()));
             Map<WindowKey, WindowAggregate> latest = new HashMap<>();

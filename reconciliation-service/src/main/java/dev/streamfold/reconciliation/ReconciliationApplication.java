@@ -7,7 +7,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 
-/** Checks the live category aggregates against SQL over the shop's tables and publishes a verdict per window. */
+/**
+ * Checks the aggregates of the dimension {@code total} (one figure per window) against SQL over the shop's orders and
+ * publishes a verdict per window.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class ReconciliationApplication {

@@ -1,12 +1,14 @@
 package dev.streamfold.reconciliation;
 
-import dev.streamfold.common.aggregate.AggregateStream;
-import dev.streamfold.common.aggregate.Dimension;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.jayway.jsonpath.JsonPath;
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
+import dev.streamfold.common.order.RevenueRule;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.serde.RegistrySerdeFactory;
 import dev.streamfold.common.topic.Topic;
@@ -15,6 +17,8 @@ import dev.streamfold.common.topic.Topics;
 import dev.streamfold.localstack.Endpoints;
 import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.LocalStackExtension;
+import dev.streamfold.reconciliation.ShopTables.WindowTotal;
+import dev.streamfold.schemas.OrderOperation;
 import dev.streamfold.schemas.ReconciliationReport;
 import dev.streamfold.schemas.ReconciliationStatus;
 import dev.streamfold.schemas.WindowAggregate;
@@ -27,8 +31,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,8 +50,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The service against real Kafka, registry and PostgreSQL: orders in the database, aggregates on the topic as the
- * aggregation would write them, verdicts read back from the report topic.
+ * The service against real Kafka, registry and PostgreSQL: a shop's orders in the database (years of history, busy
+ * windows, cancellations, corrections, deletes, products and customers changing after their orders), the windows of
+ * the dimension {@code total} on {@code aggregates.total} as the aggregation would write them, verdicts read back from
+ * the report topic and the REST API. Every test has windows of its own: a window's total counts every order in it.
  */
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -58,10 +64,12 @@ class ReconciliationServiceIT {
     private static final String APPLICATION_ID = "reconciliation-it-" + RUN;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final AggregateStream TOTAL = AggregateStream.live(Dimension.TOTAL);
     /** Windows well in the past: settled after the test's one-second settle delay, and inside the lookback. */
     private static final Instant BASE = Instant.ofEpochMilli(Math.floorDiv(
             Instant.now().minus(Duration.ofMinutes(30)).toEpochMilli(), WINDOW.toMillis()) * WINDOW.toMillis());
-    private static final AtomicLong IDS = new AtomicLong();
+    /** Before the default lookback of 24 hours: the shop's history, never checked. */
+    private static final Instant HISTORY_ENDS = BASE.minus(Duration.ofDays(2));
 
     private static ShopTables shop;
     private static Endpoints endpoints;
@@ -74,7 +82,10 @@ class ReconciliationServiceIT {
     static void localStack(DynamicPropertyRegistry registry) {
         Endpoints endpoints = LocalStack.shared().endpoints();
         String jdbcUrl = LocalStack.shared().createDatabase("reconciliation_" + RUN);
-        shop = ShopTables.create(jdbcUrl, endpoints.postgresUser(), endpoints.postgresPassword());
+        shop = ShopTables.create(jdbcUrl, endpoints.postgresUser(), endpoints.postgresPassword(), WINDOW);
+        // A shop that was trading for years before the service started
+        Random random = new Random(7);
+        shop.stock(40, 25, random).history(HISTORY_ENDS, Duration.ofDays(3 * 365), 1_500, random);
         registry.add("server.port", () -> "0");
         registry.add("spring.kafka.bootstrap-servers", endpoints::bootstrapServers);
         registry.add("streamfold.registry.url", endpoints::registryUrl);
@@ -93,7 +104,7 @@ class ReconciliationServiceIT {
     @BeforeAll
     static void createTopicsWrittenUpstream() {
         Topics names = new Topics(AvroBinarySerde.factory(), PREFIX);
-        LocalStack.shared().createTopics(List.of(names.aggregates(AggregateStream.live(Dimension.CATEGORY)).newTopic(TopicSettings.singleBroker())));
+        LocalStack.shared().createTopics(List.of(names.aggregates(TOTAL).newTopic(TopicSettings.singleBroker())));
     }
 
     @BeforeAll
@@ -111,102 +122,170 @@ class ReconciliationServiceIT {
     }
 
     @Test
-    void shouldPublishAMatchWhenTheCommittedAggregateAgreesWithTheDatabase() throws Exception {
-        // Given three orders of one category in window W, in two currencies, a cancelled one (which counts for nothing,
-        // by the shared revenue rule) and one just after W
-        String category = "books-" + RUN;
+    void shouldPublishAMatchWhenTheCommittedTotalAgreesWithTheDatabase() throws Exception {
+        // Given a busy window W (three currencies, cancelled, corrected, shipped and deleted orders) and an order placed
+        // exactly at W's end, which belongs to the next window
         Instant window = BASE;
-        long product = productIn(category);
-        long customer = customer();
-        shop.insertOrder(customer, product, 1_000, "EUR", window.plusSeconds(5));
-        shop.insertOrder(customer, product, 7_777, "EUR", "CANCELLED", window.plusSeconds(6));
-        shop.insertOrder(customer, product, 250, "EUR", window.plusSeconds(20));
-        shop.insertOrder(customer, product, 500, "USD", window.plus(WINDOW).minusMillis(1));
-        shop.insertOrder(customer, product, 9_999, "EUR", window.plus(WINDOW));
+        Instant next = window.plus(WINDOW);
+        shop.trade(window, 40, new Random(1));
+        shop.placeOrder(shop.customer("DE"), shop.product("books", 999), 2, 1_998, "EUR", next);
+        WindowTotal total = shop.totalIn(window);
+        assertThat(total.revenueMinor()).as("the window holds several currencies").hasSizeGreaterThan(1);
 
-        // When the aggregation commits the matching aggregate for W, then aborts a wrong overwrite of it
+        // When the aggregation commits the matching totals of both windows, then aborts a wrong overwrite of W
         try (KafkaProducer<WindowKey, WindowAggregate> producer = transactionalAggregateProducer()) {
             producer.initTransactions();
             producer.beginTransaction();
-            producer.send(aggregateRecord(category, window, 3, Map.of("EUR", 1_250L, "USD", 500L)));
+            producer.send(aggregateRecord(window, total));
+            producer.send(aggregateRecord(next, shop.totalIn(next)));
             producer.commitTransaction();
             producer.beginTransaction();
-            producer.send(aggregateRecord(category, window, 99, Map.of("EUR", 1L)));
+            producer.send(aggregateRecord(window, new WindowTotal(99, 99, Map.of("EUR", 1L))));
             producer.flush();
             producer.abortTransaction();
         }
 
-        // Then W is reported as a match, with SQL's numbers on both sides
-        ReconciliationReport report = awaitLatestReport(category, window, ReconciliationStatus.MATCH);
-        assertThat(report.getExpectedOrderCount()).isEqualTo(3);
-        assertThat(report.getActualOrderCount()).isEqualTo(3);
-        assertThat(report.getExpectedRevenueMinor()).isEqualTo(Map.of("EUR", 1_250L, "USD", 500L));
-        assertThat(report.getActualRevenueMinor()).isEqualTo(Map.of("EUR", 1_250L, "USD", 500L));
-        assertThat(report.getWindowEnd()).isEqualTo(window.plus(WINDOW));
-        assertThat(report.getDimension()).isEqualTo("category");
+        // Then W is reported as a match of the dimension total, with the shop's numbers on both sides
+        ReconciliationReport report = awaitLatestReport(window, ReconciliationStatus.MATCH);
+        assertThat(report.getDimension()).isEqualTo(Dimension.TOTAL.id());
+        assertThat(report.getDimensionValue()).isEqualTo(Dimension.TOTAL_VALUE);
+        assertThat(report.getWindowEnd()).isEqualTo(next);
+        assertThat(report.getExpectedOrderCount()).isEqualTo(total.orderCount());
+        assertThat(report.getActualOrderCount()).isEqualTo(total.orderCount());
+        assertThat(report.getExpectedRevenueMinor()).isEqualTo(total.revenueMinor());
+        assertThat(report.getActualRevenueMinor()).isEqualTo(total.revenueMinor());
+        // ...and so is the next window, with just the order placed at W's end
+        ReconciliationReport nextReport = awaitLatestReport(next, ReconciliationStatus.MATCH);
+        assertThat(nextReport.getExpectedOrderCount()).isEqualTo(1);
 
-        // And the REST API shows the verdict this instance published
-        HttpResponse<String> response = get("/api/v1/reconciliation/category/" + category);
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"windowStart\":\"" + window + "\"", "\"status\":\"MATCH\"");
+        // And the REST API shows the verdict this instance published, quantities included
+        Map<String, Object> verdict = awaitVerdict(window, ReconciliationStatus.MATCH);
+        assertThat(verdict).containsEntry("dimension", "total").containsEntry("dimensionValue", "all")
+                .containsEntry("windowEnd", next.toString());
+        assertThat(number(verdict, "expectedQuantity")).isEqualTo(total.quantity());
+        assertThat(number(verdict, "actualQuantity")).isEqualTo(total.quantity());
+
+        // And the years of history before the lookback were not checked
+        List<String> starts = JsonPath.read(get("/api/v1/reconciliation/total").body(), "$[*].windowStart");
+        assertThat(starts).allSatisfy(start -> assertThat(Instant.parse(start)).isAfter(HISTORY_ENDS));
     }
 
     @Test
-    void shouldReportAMismatchWhileTheAggregateLagsAndAMatchOnceItCatchesUp() throws Exception {
-        // Given two EUR orders in window W
-        String category = "games-" + RUN;
-        Instant window = BASE.plus(WINDOW.multipliedBy(2));
-        long product = productIn(category);
-        long customer = customer();
-        shop.insertOrder(customer, product, 700, "EUR", window.plusSeconds(1));
-        shop.insertOrder(customer, product, 300, "EUR", window.plusSeconds(2));
+    void shouldStillMatchAfterAProductMovedCategoryAndACustomerMovedCountryAfterTheirOrders() throws Exception {
+        // Given a busy window W with orders of a book and of a German customer
+        Instant window = BASE.plus(WINDOW.multipliedBy(3));
+        long book = shop.product("books", 1_250);
+        long customer = shop.customer("DE");
+        shop.trade(window, 25, new Random(2));
+        shop.placeOrder(customer, book, 1, 1_250, "EUR", window.plusSeconds(12));
+        shop.placeOrder(shop.customer("FR"), book, 3, 3_750, "EUR", window.plusSeconds(41));
+        shop.placeOrder(customer, book, 2, 2_500, "GBP", window.plusSeconds(59));
 
-        // When the aggregate on the topic has counted only the first of them
-        send(aggregateRecord(category, window, 1, Map.of("EUR", 700L)));
+        // When, after those orders, the book moves to another category and the customer to another country, and the
+        // aggregation (which counted every order of W whatever its category) publishes W's total
+        shop.moveProduct(book, "games");
+        shop.moveCustomer(customer, "FR");
+        WindowTotal total = shop.totalIn(window);
+        send(aggregateRecord(window, total));
+
+        // Then W matches: the total does not depend on what a product or a customer is now
+        ReconciliationReport report = awaitLatestReport(window, ReconciliationStatus.MATCH);
+        assertThat(report.getExpectedOrderCount()).isEqualTo(total.orderCount());
+        assertThat(report.getExpectedRevenueMinor()).isEqualTo(total.revenueMinor());
+        assertThat(number(awaitVerdict(window, ReconciliationStatus.MATCH), "expectedQuantity")).isEqualTo(total.quantity());
+    }
+
+    @Test
+    void shouldReportAMismatchWhileTheTotalLagsAndAMatchOnceItCatchesUp() throws Exception {
+        // Given a busy window W
+        Instant window = BASE.plus(WINDOW.multipliedBy(5));
+        List<Long> orders = shop.trade(window, 30, new Random(3));
+        WindowTotal total = shop.totalIn(window);
+        ShopTables.OrderRow lastCounted = orders.reversed().stream().map(shop::order)
+                .filter(order -> order != null && RevenueRule.counts(OrderOperation.UPDATE, order.status()))
+                .findFirst().orElseThrow();
+        WindowTotal lagging = total.without(lastCounted);
+
+        // When the total on the topic has not counted the last of W's orders yet
+        send(aggregateRecord(window, lagging));
 
         // Then W is reported as a mismatch, showing both sides (a batch may first have seen no aggregate at all)
-        ReconciliationReport mismatch = awaitLatestReport(category, window,
-                report -> report.getStatus() == ReconciliationStatus.MISMATCH && report.getActualOrderCount() == 1);
-        assertThat(mismatch.getExpectedOrderCount()).isEqualTo(2);
-        assertThat(mismatch.getExpectedRevenueMinor()).isEqualTo(Map.of("EUR", 1_000L));
-        assertThat(mismatch.getActualRevenueMinor()).isEqualTo(Map.of("EUR", 700L));
+        ReconciliationReport mismatch = awaitLatestReport(window,
+                report -> report.getStatus() == ReconciliationStatus.MISMATCH
+                        && report.getActualOrderCount() == lagging.orderCount());
+        assertThat(mismatch.getExpectedOrderCount()).isEqualTo(total.orderCount());
+        assertThat(mismatch.getExpectedRevenueMinor()).isEqualTo(total.revenueMinor());
+        assertThat(mismatch.getActualRevenueMinor()).isEqualTo(lagging.revenueMinor());
 
-        // When the aggregate catches up
-        send(aggregateRecord(category, window, 2, Map.of("EUR", 1_000L)));
+        // When the total catches up
+        send(aggregateRecord(window, total));
 
         // Then the changed verdict is published: W now matches
-        awaitLatestReport(category, window, ReconciliationStatus.MATCH);
+        awaitLatestReport(window, ReconciliationStatus.MATCH);
     }
 
     @Test
-    void shouldDeadLetterUnreadableAggregatesAndKeepReconciling() throws Exception {
-        // Given an order in window W
-        String category = "garden-" + RUN;
-        Instant window = BASE.plus(WINDOW.multipliedBy(4));
-        shop.insertOrder(customer(), productIn(category), 4_200, "EUR", window.plusSeconds(30));
-        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
-        byte[] readableKey = aggregates.keySerde().serializer().serialize(aggregates.name(), new WindowKey(category, window));
+    void shouldReportAMismatchWhenOnlyTheQuantityDiffers() throws Exception {
+        // Given a busy window W whose total the aggregation published, matching
+        Instant window = BASE.plus(WINDOW.multipliedBy(7));
+        shop.trade(window, 20, new Random(4));
+        long order = shop.placeOrder(shop.customer("US"), shop.product("tools", 500), 1, 500, "USD", window.plusSeconds(30));
+        WindowTotal published = shop.totalIn(window);
+        send(aggregateRecord(window, published));
+        awaitLatestReport(window, ReconciliationStatus.MATCH);
+
+        // When one order's quantity is corrected (its amount unchanged) and the pipeline misses the correction
+        shop.correct(order, 3, 500);
+        WindowTotal corrected = shop.totalIn(window);
+
+        // Then W is reported as a mismatch though its order count and revenue agree...
+        ReconciliationReport mismatch = awaitLatestReport(window, report -> report.getStatus() == ReconciliationStatus.MISMATCH);
+        assertThat(mismatch.getExpectedOrderCount()).isEqualTo(mismatch.getActualOrderCount()).isEqualTo(published.orderCount());
+        assertThat(mismatch.getExpectedRevenueMinor()).isEqualTo(mismatch.getActualRevenueMinor());
+        // ...and the REST API shows the quantities that differ (the report's schema has no field for them)
+        Map<String, Object> verdict = awaitVerdict(window, ReconciliationStatus.MISMATCH);
+        assertThat(number(verdict, "expectedQuantity")).isEqualTo(corrected.quantity()).isEqualTo(published.quantity() + 2);
+        assertThat(number(verdict, "actualQuantity")).isEqualTo(published.quantity());
+
+        // When the aggregation applies the correction
+        send(aggregateRecord(window, corrected));
+
+        // Then W matches again
+        awaitLatestReport(window, ReconciliationStatus.MATCH);
+    }
+
+    @Test
+    void shouldDeadLetterUnreadableAndForeignAggregatesAndKeepReconciling() throws Exception {
+        // Given a busy window W
+        Instant window = BASE.plus(WINDOW.multipliedBy(9));
+        shop.trade(window, 10, new Random(5));
+        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(TOTAL);
+        byte[] readableKey = aggregates.keySerde().serializer().serialize(aggregates.name(), totalKey(window));
         byte[] garbageKey = "not a window key".getBytes(UTF_8);
         byte[] garbageValue = "not an aggregate".getBytes(UTF_8);
+        WindowAggregate books = WindowAggregate.newBuilder(aggregate(window, shop.totalIn(window)))
+                .setDimension(Dimension.CATEGORY.id()).setDimensionValue("books").build();
 
-        // When a record that is garbage through and through, and one with a readable key but a garbage value,
-        // land on the aggregate topic ahead of the good aggregate of W, on W's partition
+        // When a record that is garbage through and through, one with a readable key but a garbage value, and a
+        // category's aggregate land on the total's topic ahead of the good total of W, on W's partition
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(aggregates.name(), 0, garbageKey, garbageValue)).get();
             producer.send(new ProducerRecord<>(aggregates.name(), 0, readableKey, garbageValue)).get();
         }
-        send(new ProducerRecord<>(aggregates.name(), 0, new WindowKey(category, window),
-                aggregate(category, window, 1, Map.of("EUR", 4_200L))));
+        send(new ProducerRecord<>(aggregates.name(), 0, new WindowKey("books", window), books));
+        send(new ProducerRecord<>(aggregates.name(), 0, totalKey(window), aggregate(window, shop.totalIn(window))));
 
-        // Then both poison records are in the dead-letter topic, byte for byte, with Streamfold's headers
+        // Then the three are in the dead-letter topic, the unreadable ones byte for byte, with Streamfold's headers
         try (TopicReader<byte[], byte[]> deadLetters = new TopicReader<>(endpoints.bootstrapServers(),
                 aggregates.deadLetterTopicName(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deadLetters.poll()).hasSize(2));
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(deadLetters.poll()).hasSize(3));
             List<ConsumerRecord<byte[], byte[]>> records = deadLetters.poll();
-            assertThat(records).extracting(ConsumerRecord::key).containsExactly(garbageKey, readableKey);
-            assertThat(records).extracting(ConsumerRecord::value).containsExactly(garbageValue, garbageValue);
+            assertThat(records.subList(0, 2)).extracting(ConsumerRecord::key).containsExactly(garbageKey, readableKey);
+            assertThat(records.subList(0, 2)).extracting(ConsumerRecord::value).containsExactly(garbageValue, garbageValue);
+            assertThat(DeadLetterHeaders.text(records.get(2).headers(), DeadLetterHeaders.ERROR_MESSAGE))
+                    .contains("'books'", "'all'");
             assertThat(records).allSatisfy(record -> {
                 assertThat(DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.SERVICE)).isEqualTo(APPLICATION_ID);
                 assertThat(DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(aggregates.name());
@@ -217,16 +296,15 @@ class ReconciliationServiceIT {
             });
         }
 
-        // And the good aggregate after them is still reconciled
-        awaitLatestReport(category, window, ReconciliationStatus.MATCH);
+        // And the good total after them is still reconciled
+        awaitLatestReport(window, ReconciliationStatus.MATCH);
     }
 
     @Test
-    void shouldRunABatchOnDemandAndRejectBadInput() throws Exception {
+    void shouldRunABatchOnDemandAndServeTheTotalVerdicts() throws Exception {
         // Given an order in a window the aggregation never produced
-        String category = "toys-" + RUN;
-        Instant window = BASE.plus(WINDOW.multipliedBy(6));
-        shop.insertOrder(customer(), productIn(category), 1_500, "EUR", window.plusSeconds(10));
+        Instant window = BASE.plus(WINDOW.multipliedBy(11));
+        shop.placeOrder(shop.customer("GB"), shop.product("toys", 1_500), 2, 3_000, "GBP", window.plusSeconds(10));
 
         // When a batch is triggered through the API
         HttpResponse<String> run = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/api/v1/reconciliation/runs"))
@@ -235,22 +313,28 @@ class ReconciliationServiceIT {
         // Then it answers with a summary that counts the unmatched window
         assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
         assertThat(run.body()).contains("\"windowsChecked\":", "\"matches\":", "\"mismatches\":");
-        assertThat(get("/api/v1/reconciliation/category/" + category).body())
-                .contains("\"windowStart\":\"" + window + "\"", "\"status\":\"MISMATCH\"", "\"expectedOrderCount\":1",
-                        "\"actualOrderCount\":0");
+        Map<String, Object> verdict = awaitVerdict(window, ReconciliationStatus.MISMATCH);
+        assertThat(number(verdict, "expectedOrderCount")).isEqualTo(1);
+        assertThat(number(verdict, "actualOrderCount")).isZero();
+        assertThat(number(verdict, "expectedQuantity")).isEqualTo(2);
+        assertThat(verdict.get("expectedRevenueMinor")).isEqualTo(Map.of("GBP", 3_000));
 
-        // When a category name is absurdly long
-        HttpResponse<String> bad = get("/api/v1/reconciliation/category/" + "x".repeat(201));
+        // And the verdicts come earliest window first
+        List<String> starts = JsonPath.read(get("/api/v1/reconciliation/total").body(), "$[*].windowStart");
+        assertThat(starts.stream().map(Instant::parse).toList()).isSorted();
 
-        // Then it is refused with a problem detail
-        assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("application/problem+json"));
+        // When the per-category endpoint the total replaced is asked
+        HttpResponse<String> gone = get("/api/v1/reconciliation/category/books");
+
+        // Then it is not found, as a problem detail
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("application/problem+json"));
     }
 
     @Test
     void shouldBeHealthyAndCountPublishedReports() throws Exception {
         // Given an unmatched order, so that at least one report gets published
-        shop.insertOrder(customer(), productIn("tools-" + RUN), 100, "EUR", BASE.plus(WINDOW.multipliedBy(8)));
+        shop.placeOrder(shop.customer("FR"), shop.product("garden", 100), 1, 100, "EUR", BASE.plus(WINDOW.multipliedBy(13)));
 
         // Then the service is up and, once a batch has published, counts reports by status
         HttpResponse<String> health = get("/actuator/health");
@@ -260,15 +344,15 @@ class ReconciliationServiceIT {
                 .containsPattern("streamfold_reconciliation_reports_published_total\\{[^}]*status=\"MISMATCH\""));
     }
 
-    private ReconciliationReport awaitLatestReport(String category, Instant window, ReconciliationStatus status) {
-        return awaitLatestReport(category, window, report -> report.getStatus() == status);
+    private ReconciliationReport awaitLatestReport(Instant window, ReconciliationStatus status) {
+        return awaitLatestReport(window, report -> report.getStatus() == status);
     }
 
     /** The latest report of the window, once it satisfies {@code condition}. */
-    private ReconciliationReport awaitLatestReport(String category, Instant window, Predicate<ReconciliationReport> condition) {
+    private ReconciliationReport awaitLatestReport(Instant window, Predicate<ReconciliationReport> condition) {
         Topic<WindowKey, ReconciliationReport> reports = new Topics(new RegistrySerdeFactory(endpoints.registryUrl()), PREFIX)
                 .reconciliationReports();
-        WindowKey key = new WindowKey(category, window);
+        WindowKey key = totalKey(window);
         try (TopicReader<WindowKey, ReconciliationReport> reader = new TopicReader<>(endpoints.bootstrapServers(),
                 reports.name(), reports.keySerde().deserializer(), reports.valueSerde().deserializer())) {
             return await().atMost(TIMEOUT).until(() -> reader.poll().stream()
@@ -280,37 +364,43 @@ class ReconciliationServiceIT {
         }
     }
 
-    private static long customer() {
-        long id = IDS.incrementAndGet();
-        shop.insertCustomer(id);
-        return id;
+    /** The window's verdict as {@code GET /api/v1/reconciliation/total} shows it, once it has {@code status}. */
+    private Map<String, Object> awaitVerdict(Instant window, ReconciliationStatus status) {
+        return await().atMost(TIMEOUT).until(() -> {
+            HttpResponse<String> response = get("/api/v1/reconciliation/total");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            List<Map<String, Object>> verdicts = JsonPath.read(response.body(), "$[?(@.windowStart == '" + window + "')]");
+            return verdicts.size() == 1 && status.name().equals(verdicts.getFirst().get("status")) ? verdicts.getFirst() : null;
+        }, verdict -> verdict != null);
     }
 
-    private static long productIn(String category) {
-        long id = IDS.incrementAndGet();
-        shop.insertProduct(id, category);
-        return id;
+    private static long number(Map<String, Object> verdict, String field) {
+        return ((Number) verdict.get(field)).longValue();
     }
 
-    private static WindowAggregate aggregate(String category, Instant window, long orders, Map<String, Long> revenue) {
+    private static WindowKey totalKey(Instant window) {
+        return new WindowKey(Dimension.TOTAL_VALUE, window);
+    }
+
+    /** The total of one window as the aggregation writes it on the live topic. */
+    private static WindowAggregate aggregate(Instant window, WindowTotal total) {
         return WindowAggregate.newBuilder()
-                .setDimension("category")
-                .setDimensionValue(category)
+                .setDimension(Dimension.TOTAL.id())
+                .setDimensionValue(Dimension.TOTAL_VALUE)
                 .setWindowStart(window)
                 .setWindowEnd(window.plus(WINDOW))
-                .setOrderCount(orders)
-                .setRevenueMinor(revenue)
+                .setOrderCount(total.orderCount())
+                .setQuantity(total.quantity())
+                .setRevenueMinor(total.revenueMinor())
                 .build();
     }
 
-    private static ProducerRecord<WindowKey, WindowAggregate> aggregateRecord(String category, Instant window, long orders,
-            Map<String, Long> revenue) {
-        return new ProducerRecord<>(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name(), new WindowKey(category, window),
-                aggregate(category, window, orders, revenue));
+    private static ProducerRecord<WindowKey, WindowAggregate> aggregateRecord(Instant window, WindowTotal total) {
+        return new ProducerRecord<>(topics.aggregates(TOTAL).name(), totalKey(window), aggregate(window, total));
     }
 
     private static void send(ProducerRecord<WindowKey, WindowAggregate> record) throws Exception {
-        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
+        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(TOTAL);
         try (KafkaProducer<WindowKey, WindowAggregate> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers()),
                 aggregates.keySerde().serializer(), aggregates.valueSerde().serializer())) {
@@ -319,7 +409,7 @@ class ReconciliationServiceIT {
     }
 
     private static KafkaProducer<WindowKey, WindowAggregate> transactionalAggregateProducer() {
-        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
+        Topic<WindowKey, WindowAggregate> aggregates = topics.aggregates(TOTAL);
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aggregation-" + RUN),

@@ -3,8 +3,6 @@ package dev.streamfold.reconciliation.api;
 import dev.streamfold.reconciliation.batch.BatchSummary;
 import dev.streamfold.reconciliation.batch.PublishedVerdicts;
 import dev.streamfold.reconciliation.batch.ReconciliationBatch;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
@@ -12,7 +10,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.kafka.KafkaException;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,10 +26,10 @@ class ReconciliationController {
         this.batch = batch;
     }
 
-    /** The latest verdict this instance published for each settled window of the category, oldest first. */
-    @GetMapping("/category/{category}")
-    List<VerdictResponse> verdicts(@PathVariable @NotBlank @Size(max = 200) String category) {
-        return published.forCategory(category).stream().map(VerdictResponse::of).toList();
+    /** The latest verdict this instance published for each settled window of the dimension total, oldest first. */
+    @GetMapping("/total")
+    List<VerdictResponse> totalVerdicts() {
+        return published.latest().stream().map(VerdictResponse::of).toList();
     }
 
     /** Runs a micro-batch now instead of waiting for the schedule. */

@@ -1,6 +1,6 @@
 package dev.streamfold.reconciliation.batch;
 
-import dev.streamfold.reconciliation.window.CategoryWindow;
+import dev.streamfold.reconciliation.window.TotalWindow;
 import dev.streamfold.reconciliation.window.WindowVerdict;
 import java.time.Instant;
 import java.util.Comparator;
@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class PublishedVerdicts {
 
-    private final Map<CategoryWindow, WindowVerdict> latest = new ConcurrentHashMap<>();
+    private final Map<TotalWindow, WindowVerdict> latest = new ConcurrentHashMap<>();
 
     boolean isNews(WindowVerdict verdict) {
         return !verdict.sameOutcomeAs(latest.get(verdict.window()));
@@ -28,10 +28,10 @@ public class PublishedVerdicts {
         latest.keySet().removeIf(window -> window.start().isBefore(start));
     }
 
-    public List<WindowVerdict> forCategory(String category) {
+    /** The latest published verdict of every window still in the lookback, earliest window first. */
+    public List<WindowVerdict> latest() {
         return latest.values().stream()
-                .filter(verdict -> verdict.window().category().equals(category))
-                .sorted(Comparator.comparing(WindowVerdict::window, CategoryWindow.BY_START_THEN_CATEGORY))
+                .sorted(Comparator.comparing(WindowVerdict::window))
                 .toList();
     }
 }

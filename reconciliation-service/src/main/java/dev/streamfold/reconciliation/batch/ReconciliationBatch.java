@@ -4,8 +4,8 @@ import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.reconciliation.ReconciliationProperties;
 import dev.streamfold.reconciliation.truth.OrderTotalsRepository;
 import dev.streamfold.reconciliation.view.AggregateView;
-import dev.streamfold.reconciliation.window.CategoryWindow;
 import dev.streamfold.reconciliation.window.SettledRange;
+import dev.streamfold.reconciliation.window.TotalWindow;
 import dev.streamfold.reconciliation.window.Totals;
 import dev.streamfold.reconciliation.window.TumblingWindows;
 import dev.streamfold.reconciliation.window.WindowComparison;
@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * One micro-batch: every settled window in the lookback, SQL's totals against the aggregate view's, and a report
+ * One micro-batch: every settled window of the dimension {@code total} in the lookback, SQL's totals (order count,
+ * quantity, revenue per currency) against the aggregate view's, and a report
  * for each window whose verdict is new or changed since this instance last published it (so a window that looked
  * wrong while the pipeline lagged is reported again once it matches).
  */
@@ -64,12 +65,13 @@ public class ReconciliationBatch {
         if (range.isEmpty()) {
             return new BatchSummary(now, range.from(), range.to(), 0, 0, 0, 0);
         }
-        Map<CategoryWindow, Totals> expected = truth.totals(range, windows);
-        Map<CategoryWindow, Totals> actual = view.settledIn(range);
+        Map<TotalWindow, Totals> expected = truth.totals(range, windows);
+        Map<TotalWindow, Totals> actual = view.settledIn(range);
         List<WindowVerdict> verdicts = WindowComparison.compare(expected, actual, now);
         List<WindowVerdict> news = verdicts.stream().filter(published::isNews).toList();
         publisher.publish(news);
         news.forEach(published::remember);
+        news.stream().filter(verdict -> verdict.status() == ReconciliationStatus.MISMATCH).forEach(ReconciliationBatch::logMismatch);
         BatchSummary summary = summarise(now, range, verdicts, news.size());
         if (summary.reportsPublished() > 0) {
             log.info("Reconciled {} settled windows in [{}, {}): {} match, {} mismatch, {} new or changed reports published",
@@ -77,6 +79,14 @@ public class ReconciliationBatch {
                     summary.reportsPublished());
         }
         return summary;
+    }
+
+    /** The report has no quantity fields: the log (and the REST API) say which figure differs. */
+    private static void logMismatch(WindowVerdict verdict) {
+        log.warn("Window [{}, {}) mismatches: SQL {} orders, quantity {}, revenue {}; aggregate {} orders, quantity {}, revenue {}",
+                verdict.window().start(), verdict.window().end(),
+                verdict.expected().orderCount(), verdict.expected().quantity(), verdict.expected().revenueMinor(),
+                verdict.actual().orderCount(), verdict.actual().quantity(), verdict.actual().revenueMinor());
     }
 
     private static BatchSummary summarise(Instant now, SettledRange range, List<WindowVerdict> verdicts, int publishedCount) {

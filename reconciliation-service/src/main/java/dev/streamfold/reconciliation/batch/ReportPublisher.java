@@ -1,5 +1,6 @@
 package dev.streamfold.reconciliation.batch;
 
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.reconciliation.window.WindowVerdict;
 import dev.streamfold.schemas.ReconciliationReport;
@@ -16,12 +17,15 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
-/** Sends verdicts to the compacted report topic, keyed by window, so that the topic keeps the latest per window. */
+/**
+ * Sends verdicts to the compacted report topic, keyed by window ({@code WindowKey(Dimension.TOTAL_VALUE, start)}), so
+ * that the topic keeps the latest per window. {@code ReconciliationReport} has no quantity fields: a window whose
+ * quantity alone differs is reported as {@code MISMATCH} with equal counts and revenue on both sides.
+ */
 @Component
 class ReportPublisher {
 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-    private static final String DIMENSION = "category";
 
     private final KafkaTemplate<WindowKey, ReconciliationReport> template;
     private final String topic;
@@ -51,13 +55,13 @@ class ReportPublisher {
     }
 
     private static WindowKey keyOf(WindowVerdict verdict) {
-        return new WindowKey(verdict.window().category(), verdict.window().start());
+        return new WindowKey(Dimension.TOTAL_VALUE, verdict.window().start());
     }
 
     private static ReconciliationReport reportOf(WindowVerdict verdict) {
         return ReconciliationReport.newBuilder()
-                .setDimension(DIMENSION)
-                .setDimensionValue(verdict.window().category())
+                .setDimension(Dimension.TOTAL.id())
+                .setDimensionValue(Dimension.TOTAL_VALUE)
                 .setWindowStart(verdict.window().start())
                 .setWindowEnd(verdict.window().end())
                 .setStatus(verdict.status())

@@ -1,7 +1,5 @@
 package dev.streamfold.reconciliation.view;
 
-import dev.streamfold.common.aggregate.AggregateStream;
-import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.deadletter.DeadLetterRecoverers;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
@@ -33,7 +31,7 @@ import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 /**
- * Keeps {@link AggregateView} up to date: one consumer reads every partition of the aggregate topic from the
+ * Keeps {@link AggregateView} up to date: one consumer reads every partition of {@code aggregates.total} from the
  * beginning (explicitly assigned, so that each instance sees all windows whatever the group's other members do),
  * and only committed records, since the aggregation writes them transactionally. A record it cannot read or
  * apply goes to the topic's dead-letter topic and consumption continues; a transient fault is retried until it passes.
@@ -47,7 +45,7 @@ class AggregateViewConfiguration {
     KafkaMessageListenerContainer<WindowKey, WindowAggregate> aggregateViewContainer(Topics topics,
             KafkaProperties kafka, ReconciliationProperties properties, AggregateView view,
             KafkaTemplate<Object, Object> aggregateDeadLetterTemplate, MeterRegistry meterRegistry) {
-        Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
+        Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateView.SOURCE);
         ContainerProperties container = new ContainerProperties(fromTheBeginning(topic));
         container.setGroupId(properties.applicationId());
         container.setClientId(properties.applicationId() + "-aggregate-view");
@@ -72,7 +70,7 @@ class AggregateViewConfiguration {
     @Bean
     ProducerFactory<Object, Object> aggregateDeadLetterProducerFactory(Topics topics, KafkaProperties kafka,
             MeterRegistry meterRegistry) {
-        Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateStream.live(Dimension.CATEGORY));
+        Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateView.SOURCE);
         DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(),
                 new DeadLetterSerializer<>(WindowKey.class, topic.keySerde().serializer()),
                 new DeadLetterSerializer<>(WindowAggregate.class, topic.valueSerde().serializer()),

@@ -15,7 +15,7 @@ public record SettledRange(Instant from, Instant to) {
         return !to.isAfter(from);
     }
 
-    public boolean contains(CategoryWindow window) {
+    public boolean contains(TotalWindow window) {
         return !window.start().isBefore(from) && !window.end().isAfter(to);
     }
 }

@@ -14,13 +14,13 @@ public final class WindowComparison {
     }
 
     /**
-     * One verdict for every window present on either side; a window missing on one side counts as zero orders
-     * there, so a window the pipeline never produced (or produced from orders SQL does not know) is a mismatch.
+     * One verdict for every window present on either side, earliest first; a window missing on one side counts as zero
+     * orders there, so a window the pipeline never produced (or produced from orders SQL does not know) is a mismatch.
+     * A window matches iff its order count, its quantity and every currency's revenue agree.
      */
-    public static List<WindowVerdict> compare(Map<CategoryWindow, Totals> expected, Map<CategoryWindow, Totals> actual,
+    public static List<WindowVerdict> compare(Map<TotalWindow, Totals> expected, Map<TotalWindow, Totals> actual,
             Instant checkedAt) {
-        Set<CategoryWindow> windows = new TreeSet<>(CategoryWindow.BY_START_THEN_CATEGORY.thenComparing(CategoryWindow::end));
-        windows.addAll(expected.keySet());
+        Set<TotalWindow> windows = new TreeSet<>(expected.keySet());
         windows.addAll(actual.keySet());
         return windows.stream()
                 .map(window -> verdict(window, expected.getOrDefault(window, Totals.NONE),
@@ -28,7 +28,7 @@ public final class WindowComparison {
                 .toList();
     }
 
-    private static WindowVerdict verdict(CategoryWindow window, Totals expected, Totals actual, Instant checkedAt) {
+    private static WindowVerdict verdict(TotalWindow window, Totals expected, Totals actual, Instant checkedAt) {
         ReconciliationStatus status = expected.agreesWith(actual) ? ReconciliationStatus.MATCH : ReconciliationStatus.MISMATCH;
         return new WindowVerdict(window, status, expected, actual, checkedAt);
     }

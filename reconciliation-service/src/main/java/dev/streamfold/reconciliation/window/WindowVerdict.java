@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param expected from SQL over the source tables
  * @param actual   from the aggregate topic
  */
-public record WindowVerdict(CategoryWindow window, ReconciliationStatus status, Totals expected, Totals actual,
+public record WindowVerdict(TotalWindow window, ReconciliationStatus status, Totals expected, Totals actual,
         Instant checkedAt) {
 
     public WindowVerdict {

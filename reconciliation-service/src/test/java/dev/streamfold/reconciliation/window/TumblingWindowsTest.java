@@ -77,8 +77,8 @@ class TumblingWindowsTest {
         assertThatIllegalArgumentException().isThrownBy(() -> new TumblingWindows(Duration.ZERO));
     }
 
-    private static CategoryWindow window(String start) {
+    private static TotalWindow window(String start) {
         Instant from = Instant.parse(start);
-        return new CategoryWindow("books", from, from.plusSeconds(60));
+        return new TotalWindow(from, from.plusSeconds(60));
     }
 }

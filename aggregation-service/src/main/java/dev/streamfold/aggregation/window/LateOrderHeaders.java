@@ -1,4 +1,4 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -1,11 +1,16 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
-import static dev.streamfold.aggregation.category.EnrichedOrders.order;
-import static dev.streamfold.aggregation.category.EnrichedOrders.window;
+import static dev.streamfold.aggregation.window.EnrichedOrders.order;
+import static dev.streamfold.aggregation.window.EnrichedOrders.window;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.aggregate.WindowKind;
+import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.common.accounting.RecordAccounting.Outcome;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.OrderRules;
@@ -54,7 +59,7 @@ class CategoryAggregationTopologyTest {
 
     private static final String APPLICATION_ID = "aggregation-test";
     /** Deltas are counted under the topic they are read from, as the dead-letter handlers count them. */
-    private static final String DELTAS_TOPIC = CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID);
+    private static final String DELTAS_TOPIC = AggregationTopology.partialsRepartitionTopic(APPLICATION_ID);
     private static final Duration SIZE = Duration.ofMinutes(1);
     private static final Duration GRACE = Duration.ofMinutes(1);
     private static final Duration FLUSH = Duration.ofMillis(100);
@@ -64,7 +69,7 @@ class CategoryAggregationTopologyTest {
     private static final Instant W3 = W2.plus(SIZE);
     /** The service's wall clock at the start of every test: an hour after W1. */
     private static final Instant START = W1.plus(Duration.ofHours(1));
-    private static final String DELTAS_DLQ = CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID) + ".dlq";
+    private static final String DELTAS_DLQ = AggregationTopology.partialsRepartitionTopic(APPLICATION_ID) + ".dlq";
 
     @TempDir
     Path stateDir;
@@ -84,15 +89,15 @@ class CategoryAggregationTopologyTest {
     void startDriver() {
         wallClock = START;
         driver = new TopologyTestDriver(
-                CategoryAggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
-                        OrderRules.defaults(), accounting, FLUSH),
+                AggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
+                        StreamfoldProperties.Aggregates.defaults(), OrderRules.defaults(), accounting, FLUSH, RecordTracing.off()),
                 StreamsDefaults.exactlyOnce(APPLICATION_ID, "unused:9092", stateDir.toString(), (short) 1, accounting),
                 START);
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
         orders = driver.createInputTopic(input.name(), input.keySerde().serializer(), input.valueSerde().serializer());
         rawOrders = driver.createInputTopic(input.name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        aggregates = driver.createOutputTopic(topics.categoryAggregates().name(),
-                topics.categoryAggregates().keySerde().deserializer(), topics.categoryAggregates().valueSerde().deserializer());
+        aggregates = driver.createOutputTopic(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name(),
+                topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).keySerde().deserializer(), topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).valueSerde().deserializer());
         lateOrders = driver.createOutputTopic(topics.ordersLate().name(),
                 topics.ordersLate().keySerde().deserializer(), topics.ordersLate().valueSerde().deserializer());
         orderDeadLetters = driver.createOutputTopic(input.deadLetterTopicName(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -115,7 +120,7 @@ class CategoryAggregationTopologyTest {
 
         // When the pending deltas are flushed and the latest aggregate of every window is read
         flush();
-        Map<WindowKey, WindowAggregate> latest = aggregates.readKeyValuesToMap();
+        Map<WindowKey, WindowAggregate> latest = EnrichedOrders.figures(aggregates.readKeyValuesToMap());
 
         // Then each category has exact counts and sums in the right windows, bounds [start, end)
         assertThat(latest).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -137,7 +142,7 @@ class CategoryAggregationTopologyTest {
         flush();
 
         // Then one update per flush was published, the second with the running total
-        assertThat(aggregates.readValuesToList()).containsExactly(
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(
                 window("books", W1, W2, 1, Map.of("EUR", 100L)),
                 window("books", W1, W2, 3, Map.of("EUR", 300L, "USD", 300L)));
     }
@@ -153,7 +158,7 @@ class CategoryAggregationTopologyTest {
         // Then it is pending in the partition's partial, not published yet
         assertThat(aggregates.isEmpty()).isTrue();
         flush();
-        assertThat(aggregates.readValuesToList()).containsExactly(window("books", W1, W2, 1, Map.of("EUR", 100L)));
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(window("books", W1, W2, 1, Map.of("EUR", 100L)));
     }
 
     @Test
@@ -165,7 +170,7 @@ class CategoryAggregationTopologyTest {
 
         // When the aggregate is read
         flush();
-        WindowAggregate books = aggregates.readKeyValuesToMap().get(new WindowKey("books", W1));
+        WindowAggregate books = EnrichedOrders.figures(aggregates.readKeyValuesToMap()).get(new WindowKey("books", W1));
 
         // Then one order count, and one revenue sum per currency
         assertThat(books).isEqualTo(window("books", W1, W2, 3, Map.of("EUR", 1_050L, "USD", 300L)));
@@ -182,7 +187,7 @@ class CategoryAggregationTopologyTest {
         flush();
 
         // When the aggregates are read
-        Map<WindowKey, WindowAggregate> latest = aggregates.readKeyValuesToMap();
+        Map<WindowKey, WindowAggregate> latest = EnrichedOrders.figures(aggregates.readKeyValuesToMap());
 
         // Then the event counted once, and the re-deliveries as duplicates
         assertThat(latest).containsExactlyEntriesOf(Map.of(
@@ -200,7 +205,7 @@ class CategoryAggregationTopologyTest {
 
         // Then it is counted in W1
         flush();
-        assertThat(aggregates.readKeyValuesToMap().get(new WindowKey("books", W1)))
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap()).get(new WindowKey("books", W1)))
                 .isEqualTo(window("books", W1, W2, 1, Map.of("EUR", 400L)));
         assertThat(lateOrders.isEmpty()).isTrue();
     }
@@ -217,7 +222,7 @@ class CategoryAggregationTopologyTest {
         flush();
 
         // Then W1 keeps only the order that was on time
-        assertThat(aggregates.readKeyValuesToMap().get(new WindowKey("books", W1)))
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap()).get(new WindowKey("books", W1)))
                 .isEqualTo(window("books", W1, W2, 1, Map.of("EUR", 100L)));
         // And the late order is in orders.late, unchanged, same key, stamped with the wall clock, saying why
         List<TestRecord<String, EnrichedOrder>> lateRecords = lateOrders.readRecordsToList();
@@ -249,7 +254,7 @@ class CategoryAggregationTopologyTest {
         flush();
 
         // Then the first is counted in W1, and only the one that was late at its source is late
-        assertThat(aggregates.readKeyValuesToMap().get(new WindowKey("books", W1)))
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap()).get(new WindowKey("books", W1)))
                 .isEqualTo(window("books", W1, W2, 1, Map.of("EUR", 400L)));
         TestRecord<String, EnrichedOrder> late = lateOrders.readRecord();
         assertThat(late.value()).isEqualTo(lateAtSource);
@@ -271,7 +276,7 @@ class CategoryAggregationTopologyTest {
         flush();
 
         // Then every order is counted, six in each of the ten windows, and none is late
-        Map<WindowKey, WindowAggregate> latest = aggregates.readKeyValuesToMap();
+        Map<WindowKey, WindowAggregate> latest = EnrichedOrders.figures(aggregates.readKeyValuesToMap());
         assertThat(latest).hasSize(10);
         for (int minute = 0; minute < 10; minute++) {
             Instant start = W1.plus(SIZE.multipliedBy(minute));
@@ -282,55 +287,63 @@ class CategoryAggregationTopologyTest {
     }
 
     @Test
-    void shouldAddTheDeltasOfAPartitionCatchingUpToWindowsAnotherPartitionHasLongPassed() {
+    void shouldAddThePartialOfAPartitionCatchingUpToWindowsAnotherPartitionHasLongPassed() {
         // Given partition 0 (the driver's) five minutes of event time ahead of W1
         send(order("e1", 1, "books", 100, "EUR", W1.plusSeconds(10)));
         send(order("e2", 2, "books", 200, "EUR", W1.plus(Duration.ofMinutes(5))));
         flush();
 
-        // When the task of partition 1, catching up a backlog, flushes a delta of W1 into the repartition topic
-        TestInputTopic<String, WindowDelta> deltas = driver.createInputTopic(
-                CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID),
-                Serdes.String().serializer(), new WindowDeltaSerde().serializer());
-        deltas.pipeInput("books", new WindowDelta(W1.toEpochMilli(), 3, Map.of("EUR", 30L)), wallClock);
+        // When the task of partition 1, catching up a backlog, sends its partial of W1 into the repartition topic
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 1, partial(3, 10, "EUR")), wallClock);
 
-        // Then W1's total includes it: after the repartition nothing is judged late
-        assertThat(aggregates.readKeyValuesToMap().get(new WindowKey("books", W1)))
+        // Then W1's figures include it: after the repartition nothing is judged late
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap()).get(new WindowKey("books", W1)))
                 .isEqualTo(window("books", W1, W2, 4, Map.of("EUR", 130L)));
     }
 
     @Test
-    void shouldForgetATotalOnlyOnceEveryInputPartitionIsPastItByTheRetention() {
-        // Given a total for W1, and three of the four input partitions two days (twice the retention) further
-        TestInputTopic<String, WindowDelta> deltas = driver.createInputTopic(
-                CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID),
-                Serdes.String().serializer(), new WindowDeltaSerde().serializer());
+    void shouldReplaceAPartitionsEarlierPartialRatherThanAddItAgain() {
+        // Given partition 1's partial of W1 received once
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 1, partial(2, 10, "EUR")), wallClock);
+
+        // When it is re-delivered, then replaced by a newer one
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 1, partial(2, 10, "EUR")), wallClock);
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 1, partial(3, 10, "EUR")), wallClock);
+
+        // Then each figure is partition 1's latest partial, never a sum of its partials
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(
+                window("books", W1, W2, 2, Map.of("EUR", 20L)),
+                window("books", W1, W2, 2, Map.of("EUR", 20L)),
+                window("books", W1, W2, 3, Map.of("EUR", 30L)));
+    }
+
+    @Test
+    void shouldForgetAWindowOnlyOnceEveryInputPartitionIsPastItByTheRetention() {
+        // Given figures for W1 from partition 3, and the three other partitions two days (twice the retention) further
         Instant twoDaysLater = W1.plus(Duration.ofDays(2));
-        deltas.pipeInput("books", new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 10L), 3, W1.plusSeconds(10).toEpochMilli()), wallClock);
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 3, partial(1, 10, "EUR")), wallClock);
+        partials().pipeInput(WindowOrders.PROGRESS_KEY, new Progress(3, W1.plusSeconds(10).toEpochMilli()), wallClock);
         for (int partition = 0; partition < 3; partition++) {
-            deltas.pipeInput("games", new WindowDelta(twoDaysLater.toEpochMilli(), 1, Map.of("EUR", 1L), partition,
-                    twoDaysLater.toEpochMilli()), wallClock);
+            partials().pipeInput(WindowOrders.PROGRESS_KEY, new Progress(partition, twoDaysLater.toEpochMilli()), wallClock);
         }
 
-        // When the fourth partition, far behind, sends another delta of W1 after a purge has run
-        driver.advanceWallClockTime(SumCategoryWindows.PURGE_INTERVAL);
-        deltas.pipeInput("books", new WindowDelta(W1.toEpochMilli(), 2, Map.of("EUR", 30L), 3, W1.plusSeconds(20).toEpochMilli()), wallClock);
+        // When partition 3, far behind, sends W1 again after a purge has run
+        driver.advanceWallClockTime(MergePartials.PURGE_INTERVAL);
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 3, partial(3, 10, "EUR")), wallClock);
 
-        // Then W1 was not forgotten: its total adds up
-        assertThat(aggregates.readKeyValuesToMap().get(new WindowKey("books", W1)))
-                .isEqualTo(window("books", W1, W2, 3, Map.of("EUR", 40L)));
+        // Then W1 was not forgotten: its figures are partition 3's latest
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap()).get(new WindowKey("books", W1)))
+                .isEqualTo(window("books", W1, W2, 3, Map.of("EUR", 30L)));
 
         // When that partition too is two days further, and a purge runs
-        deltas.pipeInput("games", new WindowDelta(twoDaysLater.toEpochMilli(), 1, Map.of("EUR", 1L), 3,
-                twoDaysLater.toEpochMilli()), wallClock);
-        driver.advanceWallClockTime(SumCategoryWindows.PURGE_INTERVAL);
+        partials().pipeInput(WindowOrders.PROGRESS_KEY, new Progress(3, twoDaysLater.toEpochMilli()), wallClock);
+        driver.advanceWallClockTime(MergePartials.PURGE_INTERVAL);
         aggregates.readRecordsToList();
 
-        // Then W1 is forgotten: a delta for it could only come from a bug, and is dead-lettered, never published
-        WindowDelta impossible = new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 5L), 3, twoDaysLater.toEpochMilli());
-        deltas.pipeInput("books", impossible, wallClock);
-        assertThat(deltaDeadLetters.readRecordsToList()).extracting(record -> WindowDeltaSerde.read(record.value()))
-                .containsExactly(impossible);
+        // Then W1 is forgotten: a partial for it could only come from a bug, and is dead-lettered, never published
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 3, partial(4, 10, "EUR")), wallClock);
+        assertThat(deltaDeadLetters.readRecordsToList()).extracting(record -> MergeInputSerde.read(record.value()))
+                .singleElement().isInstanceOf(PartialUpdate.class);
         assertThat(aggregates.isEmpty()).isTrue();
     }
 
@@ -365,7 +378,7 @@ class CategoryAggregationTopologyTest {
                 .isEqualTo(topics.ordersEnriched().valueSerde().serializer().serialize(topics.ordersEnriched().name(), invalid));
         assertThat(text(deadLetters.getFirst().headers(), DeadLetterHeaders.ERROR_CLASS))
                 .isEqualTo("dev.streamfold.common.order.InvalidOrderException");
-        assertThat(aggregates.readKeyValuesToMap()).containsExactlyEntriesOf(Map.of(
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap())).containsExactlyEntriesOf(Map.of(
                 new WindowKey("books", W1), window("books", W1, W2, 2, Map.of("EUR", 300L))));
         assertThat(lateOrders.isEmpty()).isTrue();
     }
@@ -384,7 +397,7 @@ class CategoryAggregationTopologyTest {
         // Then both are dead-lettered and only the valid order counts
         assertThat(orderDeadLetters.readKeyValuesToList()).extracting(kv -> new String(kv.key, UTF_8))
                 .containsExactly("c1", "2");
-        assertThat(aggregates.readKeyValuesToMap()).containsExactlyEntriesOf(Map.of(
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap())).containsExactlyEntriesOf(Map.of(
                 new WindowKey("books", W1), window("books", W1, W2, 1, Map.of("EUR", 200L))));
     }
 
@@ -406,32 +419,30 @@ class CategoryAggregationTopologyTest {
         assertThat(deadLetters.getFirst().value()).isEqualTo(
                 topics.ordersEnriched().valueSerde().serializer().serialize(topics.ordersEnriched().name(), overflowing));
         assertThat(text(deadLetters.getFirst().headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo(ArithmeticException.class.getName());
-        assertThat(aggregates.readKeyValuesToMap()).containsExactlyEntriesOf(Map.of(
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap())).containsExactlyEntriesOf(Map.of(
                 new WindowKey("books", W1), window("books", W1, W2, 2, Map.of("EUR", Long.MAX_VALUE, "USD", 5L))));
         assertThat(deltaDeadLetters.isEmpty()).isTrue();
     }
 
     @Test
-    void shouldDeadLetterADeltaWhoseSumWouldOverflowAfterTheRepartition() {
-        // Given an order worth the largest amount a long holds, already flushed into the window total
+    void shouldDeadLetterAPartialThatOverflowsTheWindowWhenCombinedWithTheOtherPartitions() {
+        // Given an order worth the largest amount a long holds, counted in W1 on partition 0
         send(order("e1", 1, "books", Long.MAX_VALUE, "EUR", W1.plusSeconds(1)));
         flush();
 
-        // When a later flush carries an order that overflows the total, then another order is flushed
-        send(order("e2", 2, "books", 1, "EUR", W1.plusSeconds(2)));
-        flush();
+        // When partition 1 sends a partial of W1 that overflows the sum, then partition 0 counts another order
+        partials().pipeInput("books", new PartialUpdate(categoryWindow("books", W1), 1, partial(1, 1, "EUR")), wallClock);
         send(order("e3", 3, "books", 5, "USD", W1.plusSeconds(3)));
         flush();
 
-        // Then the delta is dead-lettered to the repartition topic's dead-letter topic, and the others are counted
+        // Then the partial is dead-lettered to the repartition topic's dead-letter topic, and the others are counted
         List<TestRecord<byte[], byte[]>> deadLetters = deltaDeadLetters.readRecordsToList();
         assertThat(deadLetters).hasSize(1);
-        assertThat(new String(deadLetters.getFirst().key(), UTF_8)).isEqualTo("books");
-        assertThat(WindowDeltaSerde.read(deadLetters.getFirst().value()))
-                .isEqualTo(new WindowDelta(W1.toEpochMilli(), 1, Map.of("EUR", 1L), 0, W1.plusSeconds(2).toEpochMilli()));
+        assertThat(MergeInputSerde.read(deadLetters.getFirst().value())).isInstanceOf(PartialUpdate.class);
         assertThat(text(deadLetters.getFirst().headers(), DeadLetterHeaders.SOURCE_TOPIC))
-                .isEqualTo(CategoryAggregationTopology.deltasRepartitionTopic(APPLICATION_ID));
-        assertThat(aggregates.readKeyValuesToMap()).containsExactlyEntriesOf(Map.of(
+                .isEqualTo(AggregationTopology.partialsRepartitionTopic(APPLICATION_ID));
+        assertThat(text(deadLetters.getFirst().headers(), DeadLetterHeaders.ERROR_CLASS)).isEqualTo(ArithmeticException.class.getName());
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap())).containsExactlyEntriesOf(Map.of(
                 new WindowKey("books", W1), window("books", W1, W2, 2, Map.of("EUR", Long.MAX_VALUE, "USD", 5L))));
         assertThat(accounting.count(DELTAS_TOPIC, Outcome.DEAD_LETTERED)).isEqualTo(1);
     }
@@ -450,7 +461,7 @@ class CategoryAggregationTopologyTest {
         // Then both are counted: stream time stopped at the wall clock
         Instant aheadWindow = ahead.minusMillis(ahead.toEpochMilli() % SIZE.toMillis());
         Instant justBeforeWindow = justBefore.minusMillis(justBefore.toEpochMilli() % SIZE.toMillis());
-        assertThat(aggregates.readKeyValuesToMap()).containsOnlyKeys(
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap())).containsOnlyKeys(
                 new WindowKey("books", aheadWindow), new WindowKey("books", justBeforeWindow));
         assertThat(lateOrders.isEmpty()).isTrue();
     }
@@ -480,7 +491,7 @@ class CategoryAggregationTopologyTest {
         send(order("e4", 4, "books", 100, "EUR", W1.plusSeconds(4)));
         send(order("e5", 1, "games", 100, "USD", W3.plusSeconds(1)));
 
-        // When the deltas are flushed
+        // When the partials are sent
         flush();
 
         // Then received = forwarded + dead-lettered + late + duplicate, each outcome exact
@@ -493,9 +504,12 @@ class CategoryAggregationTopologyTest {
         assertThat(accounting.count(stage, Outcome.RECEIVED)).isEqualTo(
                 accounting.count(stage, Outcome.FORWARDED) + accounting.count(stage, Outcome.DEAD_LETTERED)
                         + accounting.count(stage, Outcome.LATE) + accounting.count(stage, Outcome.DUPLICATE));
-        // And the final stage summed the two deltas the three counted orders made (books W1, games W3)
-        assertThat(accounting.count(DELTAS_TOPIC, Outcome.RECEIVED)).isEqualTo(2);
-        assertThat(accounting.count(DELTAS_TOPIC, Outcome.FORWARDED)).isEqualTo(2);
+        // And the final stage received each changed partial once, and the partition's progress: in tumbling windows
+        // category (books W1, games W3), country (NL W1, W3), customer (1 W1, 3 W3, 1 W3), total (W1, W3) = 9; in
+        // hopping windows of 5 min every minute, total (W1 - 4 min to W1 + 2 min) = 7 and category (books 5, games 5)
+        // = 10; 9 + 17 + 1 = 27
+        assertThat(accounting.count(DELTAS_TOPIC, Outcome.RECEIVED)).isEqualTo(27);
+        assertThat(accounting.count(DELTAS_TOPIC, Outcome.FORWARDED)).isEqualTo(27);
         assertThat(orderDeadLetters.getQueueSize()).isEqualTo(1);
         assertThat(lateOrders.getQueueSize()).isEqualTo(1);
     }
@@ -503,16 +517,39 @@ class CategoryAggregationTopologyTest {
     @Test
     void shouldNameEveryProcessorStoreAndRepartitionTopic() {
         // When the topology is described
-        String description = CategoryAggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
-                OrderRules.defaults(), RecordAccounting.inMemory("test")).describe().toString();
+        String description = AggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
+                StreamfoldProperties.Aggregates.defaults(), OrderRules.defaults(), RecordAccounting.inMemory("test"))
+                .describe().toString();
 
         // Then every name is ours, and no generated names remain
         assertThat(description)
                 .contains("orders-enriched-source", "validate-orders", "window-orders", "route-windowing-output-late-order",
-                        "route-windowing-output-delta", "unwrap-late-order", "unwrap-window-delta", "orders-late-sink",
-                        "category-window-deltas-repartition", "sum-category-windows", "aggregates-category-sink",
-                        "order-contributions", "partition-stream-time", "pending-window-deltas", "category-window-totals")
+                        "route-windowing-output-customer-lifetime", "route-windowing-output-partial", "unwrap-late-order",
+                        "unwrap-partial-or-progress", "orders-late-sink", "aggregates-customer-lifetime-sink",
+                        "window-partials-repartition", "merge-partials", "aggregates-category-sink",
+                        "aggregates-total-hopping-final-sink", "aggregates-customer-final-sink",
+                        "order-contributions", "partition-stream-time", "customer-lifetimes", "merged-windows",
+                        "input-partition-progress")
                 .doesNotContainPattern("KSTREAM-|KTABLE-");
+    }
+
+    /** The repartition topic, as another input partition's task writes into it. */
+    private TestInputTopic<String, MergeInput> partials() {
+        return driver.createInputTopic(AggregationTopology.partialsRepartitionTopic(APPLICATION_ID),
+                Serdes.String().serializer(), new MergeInputSerde().serializer());
+    }
+
+    private static AggregateKey categoryWindow(String category, Instant start) {
+        return new AggregateKey(Dimension.CATEGORY, WindowKind.TUMBLING, category, start.toEpochMilli());
+    }
+
+    /** A partial of {@code orders} orders worth {@code amount} each. */
+    private static Partial partial(int orders, long amount, String currency) {
+        Partial partial = new Partial();
+        for (int i = 0; i < orders; i++) {
+            partial.add(new OrderContribution(1, 100 + i, "books", "NL", currency, amount, 1, true));
+        }
+        return partial;
     }
 
     /** Piped as the broker would stamp it: key = customer id, timestamp = the wall clock (write time). */

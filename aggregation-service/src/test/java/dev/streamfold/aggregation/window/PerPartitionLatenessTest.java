@@ -1,10 +1,14 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
-import static dev.streamfold.aggregation.category.EnrichedOrders.order;
-import static dev.streamfold.aggregation.category.EnrichedOrders.window;
+import static dev.streamfold.aggregation.window.EnrichedOrders.order;
+import static dev.streamfold.aggregation.window.EnrichedOrders.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.common.accounting.RecordAccounting.Outcome;
 import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.AvroBinarySerde;
@@ -73,7 +77,7 @@ class PerPartitionLatenessTest {
         b.flush();
 
         // Then every order of B is counted: A's stream time has no say over B's windows
-        assertThat(b.aggregates.readKeyValuesToMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(EnrichedOrders.figures(b.aggregates.readKeyValuesToMap())).containsExactlyInAnyOrderEntriesOf(Map.of(
                 new WindowKey("books", W1), window("books", W1, W2, 1, Map.of("EUR", 10L)),
                 new WindowKey("books", W2), window("books", W2, W3, 1, Map.of("EUR", 20L))));
         assertThat(b.late.isEmpty()).isTrue();
@@ -95,13 +99,13 @@ class PerPartitionLatenessTest {
 
         Partition(Path stateDir) {
             driver = new TopologyTestDriver(
-                    CategoryAggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
-                            OrderRules.defaults(), accounting),
+                    AggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
+                            StreamfoldProperties.Aggregates.defaults(), OrderRules.defaults(), accounting),
                     StreamsDefaults.exactlyOnce("aggregation-test", "unused:9092", stateDir.toString(), (short) 1, accounting), NOW);
             Topic<String, EnrichedOrder> input = topics.ordersEnriched();
             orders = driver.createInputTopic(input.name(), input.keySerde().serializer(), input.valueSerde().serializer());
-            aggregates = driver.createOutputTopic(topics.categoryAggregates().name(),
-                    topics.categoryAggregates().keySerde().deserializer(), topics.categoryAggregates().valueSerde().deserializer());
+            aggregates = driver.createOutputTopic(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name(),
+                    topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).keySerde().deserializer(), topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).valueSerde().deserializer());
             late = driver.createOutputTopic(topics.ordersLate().name(), Serdes.String().deserializer(),
                     topics.ordersLate().valueSerde().deserializer());
         }

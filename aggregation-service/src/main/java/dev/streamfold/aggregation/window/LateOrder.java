@@ -1,4 +1,4 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
 import dev.streamfold.schemas.EnrichedOrder;
 import java.util.Objects;

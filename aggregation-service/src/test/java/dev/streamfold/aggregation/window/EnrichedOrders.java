@@ -1,4 +1,4 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
 import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.OrderOperation;
@@ -75,5 +75,21 @@ public final class EnrichedOrders {
                 .setOrderCount(orders)
                 .setRevenueMinor(revenue)
                 .build();
+    }
+
+    /** Only what the exact tests compare: the window, its order count and its revenue (the rest set to defaults). */
+    public static WindowAggregate figures(WindowAggregate aggregate) {
+        return aggregate == null ? null : window(aggregate.getDimensionValue(), aggregate.getWindowStart(),
+                aggregate.getWindowEnd(), aggregate.getOrderCount(), aggregate.getRevenueMinor());
+    }
+
+    public static <K> java.util.Map<K, WindowAggregate> figures(java.util.Map<K, WindowAggregate> aggregates) {
+        java.util.Map<K, WindowAggregate> figures = new java.util.LinkedHashMap<>();
+        aggregates.forEach((key, value) -> figures.put(key, figures(value)));
+        return figures;
+    }
+
+    public static java.util.List<WindowAggregate> figures(java.util.List<WindowAggregate> aggregates) {
+        return aggregates.stream().map(EnrichedOrders::figures).toList();
     }
 }

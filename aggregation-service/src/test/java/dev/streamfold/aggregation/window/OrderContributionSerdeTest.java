@@ -1,7 +1,7 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
-import static dev.streamfold.aggregation.category.EnrichedOrders.changed;
-import static dev.streamfold.aggregation.category.EnrichedOrders.databaseOrder;
+import static dev.streamfold.aggregation.window.EnrichedOrders.changed;
+import static dev.streamfold.aggregation.window.EnrichedOrders.databaseOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,8 +21,8 @@ class OrderContributionSerdeTest {
     @Test
     void shouldRoundTripAContributionWithTheVersionByteFirst() {
         // Given contributions that count and that do not, with extreme values and a non-ASCII category
-        OrderContribution counted = new OrderContribution(Long.MAX_VALUE, "Bücher & Spiele 📚", "EUR", Long.MAX_VALUE, true);
-        OrderContribution cancelled = new OrderContribution(0, "", "JPY", 0, false);
+        OrderContribution counted = new OrderContribution(Long.MAX_VALUE, Long.MIN_VALUE, "Bücher & Spiele 📚", "DE", "EUR", Long.MAX_VALUE, Long.MAX_VALUE, true);
+        OrderContribution cancelled = new OrderContribution(0, 0, "", "", "JPY", 0, 1, false);
 
         // When they are serialized and read back
         byte[] bytes = serde.serializer().serialize("t", counted);
@@ -38,9 +38,9 @@ class OrderContributionSerdeTest {
     @Test
     void shouldRefuseBytesOfAnotherVersionOrLayout() {
         // Given bytes of an unknown version, truncated bytes, bytes with trailing garbage and a counts flag that is no boolean
-        byte[] bytes = serde.serializer().serialize("t", new OrderContribution(7, "books", "EUR", 5, true));
+        byte[] bytes = serde.serializer().serialize("t", new OrderContribution(7, 3, "books", "DE", "EUR", 5, 1, true));
         byte[] otherVersion = bytes.clone();
-        otherVersion[0] = 2;
+        otherVersion[0] = 1;
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 1);
         byte[] trailing = Arrays.copyOf(bytes, bytes.length + 1);
         byte[] badFlag = bytes.clone();
@@ -61,10 +61,10 @@ class OrderContributionSerdeTest {
         EnrichedOrder deleted = changed(placed, 3_000, OrderOperation.DELETE, o -> o);
 
         // When their contributions are taken
-        // Then only the placed order counts; each keeps its version, category, currency and amount
-        assertThat(OrderContribution.of(placed)).isEqualTo(new OrderContribution(1_000, "books", "EUR", 1_250, true));
-        assertThat(OrderContribution.of(cancelled)).isEqualTo(new OrderContribution(2_000, "books", "EUR", 1_250, false));
-        assertThat(OrderContribution.of(deleted)).isEqualTo(new OrderContribution(3_000, "books", "EUR", 1_250, false));
+        // Then only the placed order counts; each keeps its version, customer, category, country, currency, amount, quantity
+        assertThat(OrderContribution.of(placed)).isEqualTo(new OrderContribution(1_000, 1, "books", "NL", "EUR", 1_250, 1, true));
+        assertThat(OrderContribution.of(cancelled)).isEqualTo(new OrderContribution(2_000, 1, "books", "NL", "EUR", 1_250, 1, false));
+        assertThat(OrderContribution.of(deleted)).isEqualTo(new OrderContribution(3_000, 1, "books", "NL", "EUR", 1_250, 1, false));
         // And the identity tells database and direct orders with the same id apart
         assertThat(OrderContribution.identityOf(placed)).isEqualTo("DATABASE:42");
         assertThat(OrderContribution.identityOf(EnrichedOrder.newBuilder(placed)

@@ -1,4 +1,4 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
 import dev.streamfold.common.accounting.StageLatency;
 import dev.streamfold.common.header.NumberHeaders;

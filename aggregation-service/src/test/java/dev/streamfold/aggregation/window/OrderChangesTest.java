@@ -1,12 +1,16 @@
-package dev.streamfold.aggregation.category;
+package dev.streamfold.aggregation.window;
 
-import static dev.streamfold.aggregation.category.EnrichedOrders.changed;
-import static dev.streamfold.aggregation.category.EnrichedOrders.databaseOrder;
-import static dev.streamfold.aggregation.category.EnrichedOrders.order;
-import static dev.streamfold.aggregation.category.EnrichedOrders.window;
+import static dev.streamfold.aggregation.window.EnrichedOrders.changed;
+import static dev.streamfold.aggregation.window.EnrichedOrders.databaseOrder;
+import static dev.streamfold.aggregation.window.EnrichedOrders.order;
+import static dev.streamfold.aggregation.window.EnrichedOrders.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.common.accounting.RecordAccounting.Outcome;
 import dev.streamfold.common.deadletter.DeadLetterHeaders;
 import dev.streamfold.common.order.OrderRules;
@@ -74,14 +78,14 @@ class OrderChangesTest {
     void startDriver() {
         wallClock = START;
         driver = new TopologyTestDriver(
-                CategoryAggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
-                        OrderRules.defaults(), accounting, FLUSH),
+                AggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE, GRACE),
+                        StreamfoldProperties.Aggregates.defaults(), OrderRules.defaults(), accounting, FLUSH, RecordTracing.off()),
                 StreamsDefaults.exactlyOnce("aggregation-test", "unused:9092", stateDir.toString(), (short) 1, accounting),
                 START);
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
         orders = driver.createInputTopic(input.name(), input.keySerde().serializer(), input.valueSerde().serializer());
-        aggregates = driver.createOutputTopic(topics.categoryAggregates().name(),
-                topics.categoryAggregates().keySerde().deserializer(), topics.categoryAggregates().valueSerde().deserializer());
+        aggregates = driver.createOutputTopic(topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).name(),
+                topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).keySerde().deserializer(), topics.aggregates(AggregateStream.live(Dimension.CATEGORY)).valueSerde().deserializer());
         lateOrders = driver.createOutputTopic(topics.ordersLate().name(),
                 topics.ordersLate().keySerde().deserializer(), topics.ordersLate().valueSerde().deserializer());
         orderDeadLetters = driver.createOutputTopic(input.deadLetterTopicName(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -105,7 +109,7 @@ class OrderChangesTest {
         flush();
 
         // Then the window still has two orders, with exactly the difference added to the revenue
-        assertThat(aggregates.readValuesToList()).containsExactly(
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(
                 window("books", W1, W2, 2, Map.of("EUR", 1_500L)),
                 window("books", W1, W2, 2, Map.of("EUR", 1_700L)));
         assertThat(accounting.count(stage, Outcome.FORWARDED)).isEqualTo(3);
@@ -123,7 +127,7 @@ class OrderChangesTest {
         flush();
 
         // Then one order counts, with its latest amount
-        assertThat(aggregates.readValuesToList()).containsExactly(window("books", W1, W2, 1, Map.of("EUR", 900L)));
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(window("books", W1, W2, 1, Map.of("EUR", 900L)));
     }
 
     @Test
@@ -138,9 +142,9 @@ class OrderChangesTest {
         flush();
 
         // Then W1 counts nothing any more, and its zero total is published rather than left at one order
-        assertThat(aggregates.readValuesToList()).containsExactly(
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(
                 window("books", W1, W2, 1, Map.of("EUR", 1_000L)),
-                window("books", W1, W2, 0, Map.of("EUR", 0L)));
+                window("books", W1, W2, 0, Map.of()));
     }
 
     @Test
@@ -173,9 +177,9 @@ class OrderChangesTest {
         flush();
 
         // Then only the other one counts
-        assertThat(aggregates.readValuesToList()).containsExactly(
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(
                 window("books", W1, W2, 2, Map.of("EUR", 1_000L, "USD", 500L)),
-                window("books", W1, W2, 1, Map.of("EUR", 0L, "USD", 500L)));
+                window("books", W1, W2, 1, Map.of("USD", 500L)));
     }
 
     @Test
@@ -215,9 +219,9 @@ class OrderChangesTest {
         flush();
 
         // Then the latest version wins, the cancellation: nothing counts, and the late-coming versions are duplicates
-        assertThat(aggregates.readValuesToList()).containsExactly(
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(
                 window("books", W1, W2, 1, Map.of("EUR", 1_200L)),
-                window("books", W1, W2, 0, Map.of("EUR", 0L)));
+                window("books", W1, W2, 0, Map.of()));
         assertThat(accounting.count(stage, Outcome.DUPLICATE)).isEqualTo(2);
     }
 
@@ -262,7 +266,7 @@ class OrderChangesTest {
         EnrichedOrder placed = databaseOrder(42, V1, 1, "books", 1_000, "EUR", W1.plusSeconds(5));
         sendFromSource(placed, W1.plusSeconds(5));
         flush();
-        aggregates.readValuesToList();
+        EnrichedOrders.figures(aggregates.readValuesToList());
 
         // When a cancellation of it arrives that its source read only after W1's end + grace (W3)
         EnrichedOrder cancelled = changed(placed, V2, OrderOperation.UPDATE, o -> o.setStatus("CANCELLED"));
@@ -273,7 +277,7 @@ class OrderChangesTest {
         assertThat(lateOrders.readRecordsToList()).extracting(TestRecord::value).containsExactly(cancelled);
         assertThat(aggregates.isEmpty()).isTrue();
         assertThat(storedContribution(placed))
-                .isEqualTo(new OrderContribution(V1, "books", "EUR", 1_000, true));
+                .isEqualTo(new OrderContribution(V1, 1, "books", "NL", "EUR", 1_000, 1, true));
         assertThat(accounting.count(stage, Outcome.LATE)).isEqualTo(1);
     }
 
@@ -329,7 +333,7 @@ class OrderChangesTest {
         flush();
 
         // Then both counted (neither was taken for the other's duplicate), and the cancellation removed only its own
-        assertThat(aggregates.readValuesToList()).containsExactly(
+        assertThat(EnrichedOrders.figures(aggregates.readValuesToList())).containsExactly(
                 window("books", W1, W2, 2, Map.of("EUR", 1_300L)),
                 window("books", W1, W2, 1, Map.of("EUR", 300L)));
         assertThat(accounting.count(stage, Outcome.DUPLICATE)).isZero();
@@ -337,7 +341,7 @@ class OrderChangesTest {
 
     @Test
     void shouldDeadLetterAChangeThatWouldOverflowWithoutChangingTheOrdersState() {
-        // Given a pending delta holding the largest euro revenue a long can, and another order worth nothing yet
+        // Given a window holding the largest euro revenue a long can, and another order worth nothing yet
         send(databaseOrder(41, V1, 1, "books", Long.MAX_VALUE, "EUR", W1.plusSeconds(1)));
         EnrichedOrder placed = databaseOrder(42, V1, 2, "books", 0, "EUR", W1.plusSeconds(2));
         send(placed);
@@ -352,17 +356,17 @@ class OrderChangesTest {
         assertThat(deadLetters).hasSize(1);
         assertThat(DeadLetterHeaders.text(deadLetters.getFirst().headers(), DeadLetterHeaders.ERROR_CLASS))
                 .isEqualTo(ArithmeticException.class.getName());
-        assertThat(storedContribution(placed)).isEqualTo(new OrderContribution(V1, "books", "EUR", 0, true));
+        assertThat(storedContribution(placed)).isEqualTo(new OrderContribution(V1, 2, "books", "NL", "EUR", 0, 1, true));
         assertThat(latest()).containsExactlyEntriesOf(Map.of(
                 new WindowKey("books", W1), window("books", W1, W2, 3, Map.of("EUR", Long.MAX_VALUE, "USD", 5L))));
     }
 
     private Map<WindowKey, WindowAggregate> latest() {
-        return aggregates.readKeyValuesToMap();
+        return EnrichedOrders.figures(aggregates.readKeyValuesToMap());
     }
 
     private OrderContribution storedContribution(EnrichedOrder order) {
-        WindowStore<String, OrderContribution> store = driver.getWindowStore(CategoryAggregationTopology.ORDER_CONTRIBUTIONS_STORE);
+        WindowStore<String, OrderContribution> store = driver.getWindowStore(AggregationTopology.ORDER_CONTRIBUTIONS_STORE);
         return store.fetch(OrderContribution.identityOf(order), order.getEventTime().toEpochMilli());
     }
 

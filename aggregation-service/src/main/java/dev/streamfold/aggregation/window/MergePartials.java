@@ -1,0 +1,209 @@
+package dev.streamfold.aggregation.window;
+
+import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Emission;
+import dev.streamfold.schemas.WindowKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After the repartition: keeps the latest partial of each window from each input partition, and publishes the
+ * window's figures (all partitions' partials combined) on its live topic whenever one changes. There is no lateness
+ * here: every partial was built on an input partition from orders it accepted, however far apart in time the
+ * partitions are (after an outage, or while a snapshot of years of orders is read, one may be months of event time
+ * ahead of another).
+ *
+ * <p>Windows close by a watermark: the lowest progress among all input partitions, each sent to every partition of the
+ * repartition topic after the partials it covers. When the watermark passes a window's end + grace, no partial of it
+ * can come any more from anywhere, and its final result is published, once, on its {@code .final} topic. Until every
+ * input partition has reported, nothing closes. A partial for a window already closed can still come in one case: an
+ * order that enrichment re-routed between partitions is judged by its own source's progress, which may be behind;
+ * it is applied, and the window's final result is published again with the header {@value #AMENDED_HEADER}.
+ *
+ * <p>Windows older than the watermark by the retention are deleted (wall-clock punctuation). A partial for a deleted
+ * window would mean a bug, and is thrown on (dead-lettered), never published as a wrong figure.
+ */
+final class MergePartials implements Processor<String, MergeInput, WindowKey, Emitted> {
+
+    static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    static final String AMENDED_HEADER = "streamfold.final.amended";
+    /** The progress store's entry for the watermark up to which windows were closed. */
+    static final int CLOSED_THROUGH = -1;
+
+    private static final Logger log = LoggerFactory.getLogger(MergePartials.class);
+
+    private final WindowSettings windows;
+    private final RecordAccounting accounting;
+    private final String fallbackStage;
+    private final String windowsStore;
+    private final String progressStore;
+    private final int inputPartitions;
+
+    private ProcessorContext<WindowKey, Emitted> context;
+    private KeyValueStore<AggregateKey, MergedWindow> merged;
+    private KeyValueStore<Integer, Long> progress;
+    /** Windows starting before this were deleted by the last purge (derived again by the first purge after a restart). */
+    private long forgottenBefore = Long.MIN_VALUE;
+
+    MergePartials(WindowSettings windows, RecordAccounting accounting, String stage, String windowsStore,
+            String progressStore, int inputPartitions) {
+        this.windows = windows;
+        this.accounting = accounting;
+        this.fallbackStage = stage;
+        this.windowsStore = windowsStore;
+        this.progressStore = progressStore;
+        this.inputPartitions = inputPartitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<WindowKey, Emitted> context) {
+        this.context = context;
+        this.merged = context.getStateStore(windowsStore);
+        this.progress = context.getStateStore(progressStore);
+        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetOldWindows());
+    }
+
+    @Override
+    public void process(Record<String, MergeInput> record) {
+        // Named like the dead-letter handlers name it: after the repartition topic the record was read from.
+        String stage = context.recordMetadata().map(RecordMetadata::topic).orElse(fallbackStage);
+        accounting.received(stage);
+        switch (record.value()) {
+            case PartialUpdate update -> merge(update, record);
+            case Progress reported -> advance(reported);
+            case null -> throw new IllegalArgumentException("A record without a value (key " + record.key() + ")");
+        }
+        accounting.forwarded(stage);
+    }
+
+    private void merge(PartialUpdate update, Record<String, MergeInput> record) {
+        AggregateKey key = update.key();
+        if (key.windowStart() < forgottenBefore) {
+            throw new IllegalStateException("Cannot apply the partial of input partition " + update.sourcePartition()
+                    + " to " + key + ": windows before " + Instant.ofEpochMilli(forgottenBefore) + " are forgotten already");
+        }
+        MergedWindow window = merged.get(key);
+        window = (window == null ? new MergedWindow() : window).with(update.sourcePartition(), update.partial());
+        Partial total;
+        try {
+            total = window.total();
+        } catch (ArithmeticException e) {
+            throw new ArithmeticException("The partial of input partition " + update.sourcePartition() + " overflows "
+                    + key + " when combined with the other partitions'");
+        }
+        merged.put(key, window);
+        long now = context.currentSystemTimeMs();
+        // The partial's latency headers go on with the figures, for the query service to measure.
+        emit(key, total, Emission.LIVE, now, record.headers());
+        if (windows.closesAt(key.kind(), key.windowStart()) <= closedThrough()) {
+            log.info("{} changed after its final result was published (an order judged by a slower source); publishing"
+                    + " it again", key);
+            RecordHeaders amended = new RecordHeaders();
+            amended.add(AMENDED_HEADER, "true".getBytes(StandardCharsets.UTF_8));
+            emit(key, total, Emission.FINAL, now, amended);
+        }
+    }
+
+    private void emit(AggregateKey key, Partial total, Emission emission, long now, Headers headers) {
+        long end = windows.spec(key.kind()).end(key.windowStart());
+        context.forward(new Record<>(new WindowKey(key.value(), Instant.ofEpochMilli(key.windowStart())), new Emitted(new AggregateStream(key.dimension(), key.kind(), emission),
+                total.toAggregate(key.dimension().id(), key.value(), key.windowStart(), end, emission == Emission.FINAL)),
+                now, headers));
+    }
+
+    private void advance(Progress reported) {
+        Long known = progress.get(reported.sourcePartition());
+        if (known != null && reported.streamTime() <= known) {
+            return;
+        }
+        progress.put(reported.sourcePartition(), reported.streamTime());
+        long watermark = watermark();
+        long closedThrough = closedThrough();
+        if (watermark != Long.MIN_VALUE && watermark > closedThrough) {
+            closeWindows(closedThrough, watermark);
+            progress.put(CLOSED_THROUGH, watermark);
+        }
+    }
+
+    /** Publishes the final result of every window that closes in (closedThrough, watermark], oldest first. */
+    private void closeWindows(long closedThrough, long watermark) {
+        long graceMs = windows.grace().toMillis();
+        long longest = Math.max(windows.tumbling().size().toMillis(), windows.hopping().size().toMillis());
+        long shortest = Math.min(windows.tumbling().size().toMillis(), windows.hopping().size().toMillis());
+        long fromStart = closedThrough == Long.MIN_VALUE ? Long.MIN_VALUE : closedThrough - longest - graceMs;
+        long toStart = watermark - shortest - graceMs;
+        if (toStart < fromStart) {
+            return;
+        }
+        List<KeyValue<AggregateKey, MergedWindow>> closing = new ArrayList<>();
+        try (KeyValueIterator<AggregateKey, MergedWindow> candidates = merged.range(AggregateKeySerde.lowest(fromStart),
+                AggregateKeySerde.lowest(toStart + 1))) {
+            while (candidates.hasNext()) {
+                KeyValue<AggregateKey, MergedWindow> candidate = candidates.next();
+                long closesAt = windows.closesAt(candidate.key.kind(), candidate.key.windowStart());
+                if (closesAt > closedThrough && closesAt <= watermark) {
+                    closing.add(candidate);
+                }
+            }
+        }
+        long now = context.currentSystemTimeMs();
+        for (KeyValue<AggregateKey, MergedWindow> window : closing) {
+            emit(window.key, window.value.total(), Emission.FINAL, now, new RecordHeaders());
+        }
+    }
+
+    private long closedThrough() {
+        Long closed = progress.get(CLOSED_THROUGH);
+        return closed == null ? Long.MIN_VALUE : closed;
+    }
+
+    /** The lowest progress among all input partitions, or {@link Long#MIN_VALUE} while one has not reported. */
+    long watermark() {
+        long lowest = Long.MAX_VALUE;
+        for (int partition = 0; partition < inputPartitions; partition++) {
+            Long streamTime = progress.get(partition);
+            if (streamTime == null) {
+                return Long.MIN_VALUE;
+            }
+            lowest = Math.min(lowest, streamTime);
+        }
+        return lowest;
+    }
+
+    /** Keys sort by window start (see {@link AggregateKeySerde}), so the old windows come first. */
+    private void forgetOldWindows() {
+        long watermark = watermark();
+        if (watermark == Long.MIN_VALUE) {
+            return;
+        }
+        long before = watermark - windows.retention().toMillis();
+        List<AggregateKey> old = new ArrayList<>();
+        try (KeyValueIterator<AggregateKey, MergedWindow> oldestFirst = merged.all()) {
+            while (oldestFirst.hasNext()) {
+                AggregateKey key = oldestFirst.next().key;
+                if (key.windowStart() >= before) {
+                    break;
+                }
+                old.add(key);
+            }
+        }
+        old.forEach(merged::delete);
+        forgottenBefore = before;
+    }
+}
