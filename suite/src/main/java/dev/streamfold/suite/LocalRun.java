@@ -69,7 +69,7 @@ public final class LocalRun {
                    curl '%1$s/api/v1/aggregates/category/games'
                    (categories: %2$s)
                  Reconciliation verdicts:
-                   curl '%3$s/api/v1/reconciliation/category/books'
+                   curl '%3$s/api/v1/reconciliation/total'
                  Health / metrics:   %1$s/actuator/health   %1$s/actuator/prometheus
                  Kafka: %4$s   Registry: %5$s   PostgreSQL: %6$s (user postgres)
 
