@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * @param applicationId Kafka Streams application id (consumer group, prefix of internal topics)
- * @param stateDir      where the window store's RocksDB files live
- * @param retention     how long a window stays queryable, counted back from the newest window seen
+ * @param stateDir      where the stores' RocksDB files live
+ * @param retention     how long a window stays queryable, counted back from the newest window of its store
  * @param maxRange      longest {@code from}..{@code to} range one request may ask for
  * @param applicationServer host:port where other instances reach this one's REST API for the keys it owns (Kafka
  *                      Streams' {@code application.server}); empty for a single instance. In Kubernetes, the pod's
@@ -27,11 +27,14 @@ public record QueryProperties(
         @NotNull @DurationMin(millis = 1) Duration maxRange,
         @DefaultValue("") @NotNull @Pattern(regexp = "|[^:\\s]+:\\d{1,5}", message = "must be host:port") String applicationServer) {
 
-    /** The window store for the shared windows ({@code streamfold.windows.size}): it keeps at least one window. */
-    public Duration retentionFor(Duration windowSize) {
-        if (retention.compareTo(windowSize) < 0) {
-            throw new IllegalStateException("query.retention " + retention + " must be at least streamfold.windows.size "
-                    + windowSize);
+    /**
+     * The window stores' retention, for the longest window served ({@code streamfold.windows.size}, or
+     * {@code streamfold.windows.hopping.size} if hopping windows are served): each store keeps at least one window.
+     */
+    public Duration retentionFor(Duration longestWindow) {
+        if (retention.compareTo(longestWindow) < 0) {
+            throw new IllegalStateException("query.retention " + retention + " must be at least the longest window served, "
+                    + longestWindow);
         }
         return retention;
     }

@@ -5,7 +5,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Materialises the category aggregates into a local window store and serves them over REST. */
+/** Materialises the live aggregates of every configured dimension, and customers' lifetime totals, into local stores and serves them over REST. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class QueryServiceApplication {

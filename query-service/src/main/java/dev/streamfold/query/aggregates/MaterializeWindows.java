@@ -1,7 +1,6 @@
-package dev.streamfold.query.category;
+package dev.streamfold.query.aggregates;
 
 import dev.streamfold.common.accounting.RecordAccounting;
-
 import dev.streamfold.schemas.WindowAggregate;
 import dev.streamfold.schemas.WindowKey;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,25 +9,29 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Keeps the latest aggregate of every (category, window): the aggregate topic carries the running total of a
- * window, so a later record of the same window replaces the earlier one, and a tombstone removes the window.
+ * Keeps the latest aggregate of every (dimension value, window) of one aggregate topic: a live topic carries the
+ * running figures of a window, so a later record of the same window replaces the earlier one, and a tombstone removes
+ * the window.
  */
-final class MaterializeCategoryWindows implements Processor<WindowKey, WindowAggregate, Void, Void> {
+final class MaterializeWindows implements Processor<WindowKey, WindowAggregate, Void, Void> {
 
-    private static final String LATENCY_STAGE = "query";
+    /** The latency stage of everything this service makes queryable (the alerts use it). */
+    static final String LATENCY_STAGE = "query";
 
+    private final String storeName;
     private final RecordAccounting accounting;
     private ProcessorContext<Void, Void> context;
     private WindowStore<String, WindowAggregate> store;
 
-    MaterializeCategoryWindows(RecordAccounting accounting) {
+    MaterializeWindows(String storeName, RecordAccounting accounting) {
+        this.storeName = storeName;
         this.accounting = accounting;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
-        store = context.getStateStore(CategoryWindowsTopology.STORE);
+        store = context.getStateStore(storeName);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.streamfold.query.category;
+package dev.streamfold.query.aggregates;
 
 import java.time.Duration;
 import java.time.Instant;

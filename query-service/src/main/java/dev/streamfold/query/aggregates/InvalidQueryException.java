@@ -1,4 +1,4 @@
-package dev.streamfold.query.category;
+package dev.streamfold.query.aggregates;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
