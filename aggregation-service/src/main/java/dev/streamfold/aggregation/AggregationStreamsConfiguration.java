@@ -57,8 +57,9 @@ class AggregationStreamsConfiguration {
     @Bean
     ManagedKafkaStreams aggregationStreams(Topology aggregationTopology, AggregationProperties aggregation,
             RecordAccounting accounting, StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry) {
-        Properties properties = StreamsDefaults.exactlyOnce(aggregation.applicationId(), kafka.buildStreamsProperties(),
-                aggregation.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
+        Properties properties = StreamsDefaults.withGuarantee(StreamsDefaults.exactlyOnce(aggregation.applicationId(),
+                kafka.buildStreamsProperties(), aggregation.stateDir(), streamfold.topics().settings(),
+                streamfold.streams().numStandbyReplicas(), accounting), streamfold.streams().processingGuarantee());
         return new ManagedKafkaStreams(aggregationTopology, properties, meterRegistry, streamfold.streams().onThreadFailure());
     }
 

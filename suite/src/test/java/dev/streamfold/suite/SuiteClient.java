@@ -65,6 +65,23 @@ final class SuiteClient implements AutoCloseable {
                 orders.valueSerde().serializer().serialize(orders.name(), order));
     }
 
+    /** Orders in the given sequence (per partition, the broker keeps it), all acknowledged before returning. */
+    void publishAll(Topic<String, Order> orders, List<Order> batch) {
+        List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
+        for (Order order : batch) {
+            sent.add(producer.send(new ProducerRecord<>(orders.name(),
+                    orders.keySerde().serializer().serialize(orders.name(), Long.toString(order.getCustomerId())),
+                    orders.valueSerde().serializer().serialize(orders.name(), order))));
+        }
+        for (java.util.concurrent.Future<RecordMetadata> acknowledged : sent) {
+            try {
+                acknowledged.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("publishing to " + orders.name() + " failed", e);
+            }
+        }
+    }
+
     /** Any bytes at all, acknowledged before returning. */
     void send(String topic, byte[] key, byte[] value) {
         sendAndLocate(topic, key, value);

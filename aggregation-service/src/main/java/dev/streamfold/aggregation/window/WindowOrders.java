@@ -174,6 +174,11 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             return;
         }
         OrderContribution current = OrderContribution.of(order);
+        if (!reopenClosedWindows(previous, current, eventTime)) {
+            forwardBeyondHorizon(record, eventTime, now);
+            accounting.late(stage);
+            return;
+        }
         apply(previous, current, eventTime, order);
         contributions.put(identity, current, eventTime);
         if (customerLifetime) {
@@ -184,6 +189,48 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         accounting.latency().record(LATENCY_STAGE, now, record.headers());
         tracing.continueTrace(SPAN, record.headers(), order.getEventId());
         flushProvenance.add(eventTime, record.headers());
+    }
+
+    /**
+     * An order on time at its source may still come after this partition closed and forgot one of its windows (an order
+     * enrichment re-routed or kept waiting, most of all after an outage). Such a window's partial is rebuilt from the
+     * contributions store before it is sent, never started empty: the final stage replaces a partition's partial, so an
+     * empty start would lose the window's earlier orders. The store holds every order of a window for the longest
+     * window + grace behind stream time; a window older than that cannot be rebuilt, and the order is refused as late.
+     *
+     * @return false if a window of the order is beyond that horizon (nothing is changed then)
+     */
+    private boolean reopenClosedWindows(OrderContribution previous, OrderContribution current, long eventTime) {
+        List<AggregateKey> closed = new ArrayList<>();
+        java.util.function.Consumer<AggregateKey> check = key -> {
+            if (open.get(key) == null && windows.closesAt(key.kind(), key.windowStart()) <= streamTime) {
+                closed.add(key);
+            }
+        };
+        if (previous != null && previous.counts()) {
+            forEachWindow(eventTime, previous, check);
+        }
+        if (current.counts()) {
+            forEachWindow(eventTime, current, check);
+        }
+        for (AggregateKey key : closed) {
+            if (key.windowStart() < windows.earliestOpenEventTime(streamTime)) {
+                return false;
+            }
+        }
+        closed.forEach(open::markStale);
+        return true;
+    }
+
+    private void forwardBeyondHorizon(Record<String, EnrichedOrder> record, long eventTime, long now) {
+        long windowStart = windows.tumbling().lastStart(eventTime);
+        log.debug("Order {} of window {} is beyond the horizon of partition {}", record.value().getEventId(),
+                Instant.ofEpochMilli(windowStart), partition);
+        context.forward(new Record<String, WindowingOutput>(record.key(), new LateOrder(record.value()), now,
+                LateOrderHeaders.describe(record.headers(), context.applicationId(), "this aggregation partition, which"
+                        + " keeps a closed window's orders for the longest window + grace only",
+                        Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windows.tumbling().end(windowStart)),
+                        windows.grace(), Instant.ofEpochMilli(streamTime))));
     }
 
     /** Takes the previous contribution back out of, and adds the new one to, every window of every dimension. */

@@ -264,6 +264,46 @@ class CategoryAggregationTopologyTest {
     }
 
     @Test
+    void shouldRebuildAWindowThisPartitionClosedWhenAnOrderOnTimeAtItsSourceComesForIt() {
+        // Given W1 counted with two orders and sent, then this partition's stream time moved past W1's end + grace
+        sendFromSource(order("e1", 1, "books", 100, "EUR", W1.plusSeconds(10)), W1.plusSeconds(10));
+        sendFromSource(order("e2", 2, "books", 200, "EUR", W1.plusSeconds(20)), W1.plusSeconds(20));
+        flush();
+        sendFromSource(order("e3", 3, "games", 1, "EUR", W3), W3);
+        flush();
+        aggregates.readRecordsToList();
+
+        // When an order of W1 comes that was on time at its source (re-routed, or caught up after an outage)
+        sendFromSource(order("e4", 4, "books", 400, "EUR", W1.plusSeconds(30)), W1.plusSeconds(40));
+        flush();
+
+        // Then W1's figures hold all three orders: the window was rebuilt from the store, not started empty
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap()).get(new WindowKey("books", W1)))
+                .isEqualTo(window("books", W1, W2, 3, Map.of("EUR", 700L)));
+        assertThat(lateOrders.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSendAnOrderOnTimeAtItsSourceToOrdersLateWhenItsWindowIsBeyondThisPartitionsHorizon() {
+        // Given W1 counted, and this partition's stream time an hour further (beyond the longest window + grace)
+        sendFromSource(order("e1", 1, "books", 100, "EUR", W1.plusSeconds(10)), W1.plusSeconds(10));
+        sendFromSource(order("e2", 2, "games", 1, "EUR", W1.plus(Duration.ofHours(1))), W1.plus(Duration.ofHours(1)));
+        flush();
+        aggregates.readRecordsToList();
+
+        // When an order of W1 comes that its source read while still in W1
+        EnrichedOrder straggler = order("e3", 3, "books", 400, "EUR", W1.plusSeconds(30));
+        sendFromSource(straggler, W1.plusSeconds(40));
+        flush();
+
+        // Then it goes to orders.late, saying why, and W1 is not published again
+        TestRecord<String, EnrichedOrder> late = lateOrders.readRecord();
+        assertThat(late.value()).isEqualTo(straggler);
+        assertThat(text(late.headers(), LateOrderHeaders.REASON)).contains("longest window + grace");
+        assertThat(EnrichedOrders.figures(aggregates.readKeyValuesToMap())).doesNotContainKey(new WindowKey("books", W1));
+    }
+
+    @Test
     void shouldCountABacklogSpanningTenMinutesOfEventTimeArrivingInOrder() {
         // Given a backlog of ten minutes of orders, one every ten seconds, read in one go after an outage (grace 1 minute)
         List<EnrichedOrder> backlog = new ArrayList<>();

@@ -163,10 +163,31 @@ public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @
      * @param onThreadFailure    what to do when a stream thread dies on an exception: {@code replace-thread} (after a
      *                           pause; heals faults of the moment by itself) or {@code shutdown-client} (the client
      *                           goes to ERROR and liveness DOWN, so that the orchestrator restarts the whole service)
+     * @param processingGuarantee exactly-once (default); at-least-once only to measure what exactly-once costs
      */
     public record Streams(@DefaultValue("0") @Min(0) int numStandbyReplicas,
-            @DefaultValue("replace-thread") @NotNull ThreadFailure onThreadFailure) {
+            @DefaultValue("replace-thread") @NotNull ThreadFailure onThreadFailure,
+            @DefaultValue("exactly-once-v2") @NotNull ProcessingGuarantee processingGuarantee) {
     }
 
     public enum ThreadFailure { REPLACE_THREAD, SHUTDOWN_CLIENT }
+
+    /**
+     * Kafka Streams' {@code processing.guarantee}. Exactly-once is what the figures' exactness rests on;
+     * {@code at-least-once} exists to measure what exactly-once costs (the benchmark), and loses exactness after any
+     * crash: never for production.
+     */
+    public enum ProcessingGuarantee {
+        EXACTLY_ONCE_V2("exactly_once_v2"), AT_LEAST_ONCE("at_least_once");
+
+        private final String config;
+
+        ProcessingGuarantee(String config) {
+            this.config = config;
+        }
+
+        public String config() {
+            return config;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.streamfold.common.streams;
 
+import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.deadletter.DeadLetterDeserializationHandler;
 import dev.streamfold.common.deadletter.DeadLetterProcessingHandler;
@@ -55,5 +56,19 @@ public final class StreamsDefaults {
         }
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;
+    }
+
+    /**
+     * Overrides the exactly-once default with the configured guarantee; anything else than exactly-once is logged,
+     * since the figures are then exact only as long as nothing crashes.
+     */
+    public static Properties withGuarantee(Properties properties, StreamfoldProperties.ProcessingGuarantee guarantee) {
+        if (guarantee != StreamfoldProperties.ProcessingGuarantee.EXACTLY_ONCE_V2) {
+            org.slf4j.LoggerFactory.getLogger(StreamsDefaults.class).warn("Kafka Streams application {} runs with"
+                    + " processing.guarantee={}: a crash can count records twice; for measurements only",
+                    properties.get(StreamsConfig.APPLICATION_ID_CONFIG), guarantee.config());
+        }
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee.config());
+        return properties;
     }
 }

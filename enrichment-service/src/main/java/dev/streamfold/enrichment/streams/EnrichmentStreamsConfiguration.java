@@ -37,8 +37,9 @@ class EnrichmentStreamsConfiguration {
     @Bean
     ManagedKafkaStreams enrichmentStreams(Topology enrichmentTopology, EnrichmentProperties enrichment, KafkaProperties kafka,
             StreamfoldProperties streamfold, RecordAccounting accounting, MeterRegistry meterRegistry) {
-        Properties properties = StreamsDefaults.exactlyOnce(enrichment.applicationId(), kafka.buildStreamsProperties(),
-                enrichment.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
+        Properties properties = StreamsDefaults.withGuarantee(StreamsDefaults.exactlyOnce(enrichment.applicationId(),
+                kafka.buildStreamsProperties(), enrichment.stateDir(), streamfold.topics().settings(),
+                streamfold.streams().numStandbyReplicas(), accounting), streamfold.streams().processingGuarantee());
         properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, enrichment.maxTaskIdle().toMillis());
         return new ManagedKafkaStreams(enrichmentTopology, properties, meterRegistry, streamfold.streams().onThreadFailure());
     }

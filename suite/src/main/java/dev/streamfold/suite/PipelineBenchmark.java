@@ -1,0 +1,386 @@
+package dev.streamfold.suite;
+
+import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.serde.RegistrySerdeFactory;
+import dev.streamfold.common.topic.Topic;
+import dev.streamfold.common.topic.TopicSettings;
+import dev.streamfold.common.topic.Topics;
+import dev.streamfold.localstack.Directories;
+import dev.streamfold.localstack.LocalStack;
+import dev.streamfold.localstack.LocalStackOptions;
+import dev.streamfold.localstack.ManagedProcess;
+import dev.streamfold.localstack.Ports;
+import dev.streamfold.schemas.Customer;
+import dev.streamfold.schemas.EnrichedOrder;
+import dev.streamfold.schemas.Order;
+import dev.streamfold.schemas.OrderOperation;
+import dev.streamfold.schemas.OrderSource;
+import dev.streamfold.schemas.Product;
+import dev.streamfold.schemas.WindowAggregate;
+import dev.streamfold.schemas.WindowKey;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Side by side in one run, on one local broker and registry, over the same N orders (with 50,000 customers and 500
+ * products pre-loaded): the raw consume → produce passthrough of the orders (the single-hop ceiling of
+ * {@code ../shared/performance.md}); the enrichment service's jar (exactly-once) turning them into
+ * {@code orders.enriched}; the aggregation service's jar over those, exactly-once, then again with
+ * {@code at_least_once}. Each service runs with its production configuration, only pointed at the benchmark's topics.
+ * Prints records per second, the ratio to the passthrough, CPU seconds and peak RSS per row; then checks that every
+ * order was enriched exactly once and that every window of the total and of every category equals what the generated
+ * orders add up to. A benchmark that prints figures, not a test: the check is reported, nothing else is asserted.
+ *
+ * <pre>
+ * ./mvnw -Pbenchmark -DskipTests verify [-Dbenchmark.orders=1000000] [-Dbenchmark.jfr=true]
+ * </pre>
+ * With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
+ * written to {@code suite/target/benchmark/<row>.jfr}.
+ */
+public final class PipelineBenchmark {
+
+    private static final String PREFIX = "bench.";
+    private static final int CUSTOMERS = 50_000;
+    private static final int PRODUCTS = 500;
+    private static final Duration SPAN = Duration.ofHours(2);
+    private static final List<String> CATEGORIES = List.of("books", "games", "toys", "music", "garden", "kitchen", "sports",
+            "office");
+    private static final List<String> COUNTRIES = List.of("DE", "FR", "NL", "IT", "ES", "PL", "GB", "US");
+    private static final Pattern RECORDS = Pattern.compile("^streamfold_records_total\\{([^}]*)} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+
+    private PipelineBenchmark() {
+    }
+
+    record Row(String name, double rate, double cpuSeconds, long peakRssBytes) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int orders = Integer.getInteger("benchmark.orders", 1_000_000);
+        boolean jfr = Boolean.getBoolean("benchmark.jfr");
+        Path workDir = Path.of("target", "benchmark").toAbsolutePath();
+        Directories.deleteRecursively(workDir);
+        Files.createDirectories(workDir);
+        try (LocalStack stack = LocalStack.start(LocalStackOptions.randomPorts(workDir.resolve("infra")))) {
+            String bootstrap = stack.endpoints().bootstrapServers();
+            Topics topics = new Topics(new RegistrySerdeFactory(stack.endpoints().registryUrl()), PREFIX);
+            String passthroughOut = PREFIX + "passthrough";
+            stack.createTopics(List.of(topics.customers().newTopic(TopicSettings.singleBroker()),
+                    topics.products().newTopic(TopicSettings.singleBroker()), topics.orders().newTopic(TopicSettings.singleBroker()),
+                    new NewTopic(passthroughOut, topics.orders().partitions(), (short) 1)));
+            Generated generated = Generated.of(orders);
+            System.out.printf("Writing %,d customers, %,d products and %,d orders (%d partitions)…%n", CUSTOMERS, PRODUCTS,
+                    orders, topics.orders().partitions());
+            generated.write(bootstrap, topics);
+
+            double passthrough = passthrough(bootstrap, topics.orders().name(), passthroughOut, orders);
+            List<Row> rows = new ArrayList<>();
+            rows.add(new Row("raw consume → produce passthrough", passthrough, Double.NaN, 0));
+            rows.add(runService(stack, workDir, Service.ENRICHMENT, "enrichment", PREFIX + "orders", orders, jfr,
+                    "--enrichment.application-id=bench-enrichment", "--enrichment.state-dir=" + workDir.resolve("enrichment/state")));
+            String enrichmentCheck = generated.checkEnriched(bootstrap, topics);
+            rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation", PREFIX + "orders.enriched", orders, jfr,
+                    "--aggregation.application-id=bench-aggregation-eos", "--aggregation.state-dir=" + workDir.resolve("aggregation/state")));
+            String aggregationCheck = generated.checkWindows(bootstrap, topics);
+            rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation-alos", PREFIX + "orders.enriched", orders, jfr,
+                    "--aggregation.application-id=bench-aggregation-alos",
+                    "--aggregation.state-dir=" + workDir.resolve("aggregation-alos/state"),
+                    // Writes the same output topics as the exactly-once run, whose output was checked above.
+                    "--streamfold.streams.processing-guarantee=at-least-once"));
+            print(orders, topics.orders().partitions(), rows, enrichmentCheck, aggregationCheck);
+        }
+    }
+
+    private static void print(int orders, int partitions, List<Row> rows, String enrichmentCheck, String aggregationCheck) {
+        double ceiling = rows.getFirst().rate();
+        StringBuilder table = new StringBuilder(String.format("%n===== Streamfold benchmark: %,d orders, %d partitions, one"
+                + " broker and registry, %d cores, Java %s =====%n", orders, partitions,
+                Runtime.getRuntime().availableProcessors(), Runtime.version()));
+        table.append(String.format("%-46s %12s %7s %8s %9s%n", "row", "records/s", "ratio", "CPU s", "peak RSS"));
+        for (Row row : rows) {
+            table.append(String.format("%-46s %,12.0f %7.2f %8s %9s%n", row.name(), row.rate(), row.rate() / ceiling,
+                    Double.isNaN(row.cpuSeconds()) ? "–" : String.format("%.1f", row.cpuSeconds()),
+                    row.peakRssBytes() == 0 ? "–" : (row.peakRssBytes() >> 20) + " MB"));
+        }
+        table.append(String.format("enrichment output: %s%naggregation output: %s%n", enrichmentCheck, aggregationCheck));
+        System.out.println(table);
+    }
+
+    /** Bytes in, the same bytes out, at-least-once with the clients' defaults: the ceiling of one hop. */
+    private static double passthrough(String bootstrap, String from, String to, int orders) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+            consumer.subscribe(List.of(from));
+            long copied = 0;
+            long begin = 0;
+            while (copied < orders) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (begin == 0) {
+                        begin = System.nanoTime();
+                    }
+                    producer.send(new ProducerRecord<>(to, record.partition(), record.key(), record.value(), record.headers()));
+                    copied++;
+                }
+                consumer.commitAsync();
+            }
+            producer.flush();
+            return orders / ((System.nanoTime() - begin) / 1e9);
+        }
+    }
+
+    /**
+     * The service's jar, as users run it, on the benchmark's topics; timed from its first handled order to its last
+     * (by its own {@code streamfold_records_total} of the stage it reads), so start-up and restoration are not counted.
+     */
+    private static Row runService(LocalStack stack, Path workDir, Service service, String row, String stage, int orders,
+            boolean jfr, String... arguments) throws Exception {
+        int port = Ports.free();
+        Path serviceDir = Files.createDirectories(workDir.resolve(row));
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), "-Xmx1g",
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamfold.schemas"));
+        if (jfr) {
+            command.add("-XX:StartFlightRecording=filename=" + workDir.resolve(row + ".jfr") + ",settings=profile");
+        }
+        command.addAll(List.of("-jar", service.jar().toString(), "--server.address=127.0.0.1", "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=" + stack.endpoints().bootstrapServers(),
+                "--streamfold.registry.url=" + stack.endpoints().registryUrl(), "--streamfold.topics.prefix=" + PREFIX,
+                "--streamfold.topics.replication-factor=1"));
+        command.addAll(List.of(arguments));
+        try (ManagedProcess process = ManagedProcess.start(row, command, Map.of(), serviceDir, workDir.resolve(row + ".log"),
+                Duration.ofSeconds(60))) {
+            String metrics = "http://127.0.0.1:" + port + "/actuator/prometheus";
+            double first = -1;
+            long begin = 0;
+            double done = 0;
+            long peakRss = 0;
+            ProcessHandle jvm = null;
+            while (done < orders) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(row + " exited; see " + workDir.resolve(row + ".log"));
+                }
+                done = handled(metrics, stage);
+                if (first < 0 && done > 0) {
+                    first = done;
+                    begin = System.nanoTime();
+                }
+                if (jvm == null) {
+                    jvm = ProcessHandle.of(process.pid()).flatMap(guard -> guard.descendants().findFirst()).orElse(null);
+                }
+                Thread.sleep(100);
+            }
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            if (jvm != null) {
+                peakRss = peakRss(jvm.pid());
+            }
+            double cpu = jvm == null ? Double.NaN
+                    : jvm.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);
+            String name = row.equals("enrichment") ? "enrichment-service (exactly-once)"
+                    : row.equals("aggregation") ? "aggregation-service (exactly-once)" : "aggregation-service (at_least_once)";
+            return new Row(name, (orders - first) / seconds, cpu, peakRss);
+        }
+    }
+
+    /** VmHWM: the most resident memory the process ever had. */
+    private static long peakRss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException gone) {
+            // not Linux, or already gone
+        }
+        return 0;
+    }
+
+    /** Records the service is done with at a stage: forwarded, late, duplicate or dead-lettered, from its own counters. */
+    private static double handled(String url, String stage) throws InterruptedException {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            double sum = 0;
+            Matcher line = RECORDS.matcher(response.body());
+            while (line.find()) {
+                String labels = line.group(1);
+                if (labels.contains("stage=\"" + stage + "\"") && !labels.contains("outcome=\"received\"")) {
+                    sum += Double.parseDouble(line.group(2));
+                }
+            }
+            return sum;
+        } catch (IOException notUpYet) {
+            return 0;
+        }
+    }
+
+    /** The generated shop: what each customer and product is, and what every window must add up to. */
+    private record Generated(int orders, String[] countryOf, String[] categoryOf, Map<String, String> windows) {
+
+        static Generated of(int orders) {
+            Random random = new Random(42);
+            String[] countries = new String[CUSTOMERS + 1];
+            String[] categories = new String[PRODUCTS + 1];
+            for (int c = 1; c <= CUSTOMERS; c++) {
+                countries[c] = COUNTRIES.get(random.nextInt(COUNTRIES.size()));
+            }
+            for (int p = 1; p <= PRODUCTS; p++) {
+                categories[p] = CATEGORIES.get(p % CATEGORIES.size());
+            }
+            return new Generated(orders, countries, categories, new TreeMap<>());
+        }
+
+        /** Orders in event-time order, spread over two hours ending an hour ago, keyed by customer like every publisher. */
+        void write(String bootstrap, Topics topics) {
+            Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            Topic<String, Customer> customers = topics.customers();
+            try (KafkaProducer<String, Customer> producer = new KafkaProducer<>(config, customers.keySerde().serializer(),
+                    customers.valueSerde().serializer())) {
+                for (int c = 1; c <= CUSTOMERS; c++) {
+                    producer.send(new ProducerRecord<>(customers.name(), Integer.toString(c), Customer.newBuilder().setId(c)
+                            .setName("Customer " + c).setEmail("c" + c + "@example.com").setCountry(countryOf[c])
+                            .setTier("standard").setUpdatedAt(Instant.EPOCH).setValidFrom(Instant.EPOCH).build()));
+                }
+            }
+            Topic<String, Product> products = topics.products();
+            try (KafkaProducer<String, Product> producer = new KafkaProducer<>(config, products.keySerde().serializer(),
+                    products.valueSerde().serializer())) {
+                for (int p = 1; p <= PRODUCTS; p++) {
+                    producer.send(new ProducerRecord<>(products.name(), Integer.toString(p), Product.newBuilder().setId(p)
+                            .setName("Product " + p).setCategory(categoryOf[p]).setPriceMinor(1_000 + p)
+                            .setUpdatedAt(Instant.EPOCH).setValidFrom(Instant.EPOCH).build()));
+                }
+            }
+            Random random = new Random(4242);
+            Instant start = Instant.now().minus(SPAN).minus(Duration.ofHours(1));
+            long spacingNanos = SPAN.toNanos() / orders;
+            Topic<String, Order> topic = topics.orders();
+            try (KafkaProducer<String, Order> producer = new KafkaProducer<>(config, topic.keySerde().serializer(),
+                    topic.valueSerde().serializer())) {
+                for (int i = 0; i < orders; i++) {
+                    long customer = 1 + random.nextInt(CUSTOMERS);
+                    int product = 1 + random.nextInt(PRODUCTS);
+                    int quantity = 1 + random.nextInt(3);
+                    long amount = quantity * (100L + random.nextInt(10_000));
+                    String currency = i % 5 == 0 ? "USD" : "EUR";
+                    Instant eventTime = start.plusNanos(i * spacingNanos).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+                    producer.send(new ProducerRecord<>(topic.name(), Long.toString(customer), Order.newBuilder()
+                            .setEventId("bench-" + i).setOrderId(i + 1L).setCustomerId(customer).setProductId(product)
+                            .setQuantity(quantity).setAmountMinor(amount).setCurrency(currency).setStatus("PLACED")
+                            .setEventTime(eventTime).setSource(OrderSource.DIRECT).setOperation(OrderOperation.INSERT)
+                            .build()));
+                    count(Dimension.TOTAL, Dimension.TOTAL_VALUE, eventTime, currency, amount);
+                    count(Dimension.CATEGORY, categoryOf[product], eventTime, currency, amount);
+                }
+            }
+        }
+
+        private void count(Dimension dimension, String value, Instant eventTime, String currency, long amount) {
+            long minute = Duration.ofMinutes(1).toMillis();
+            Instant start = Instant.ofEpochMilli(Math.floorDiv(eventTime.toEpochMilli(), minute) * minute);
+            String key = dimension.id() + "/" + value + "@" + start;
+            String[] parts = windows.getOrDefault(key, "0").split(" ", 2);
+            Map<String, Long> revenue = parts.length > 1 ? parse(parts[1]) : new TreeMap<>();
+            revenue.merge(currency, amount, Long::sum);
+            windows.put(key, (Long.parseLong(parts[0]) + 1) + " " + revenue);
+        }
+
+        private static Map<String, Long> parse(String revenue) {
+            Map<String, Long> parsed = new TreeMap<>();
+            String body = revenue.substring(1, revenue.length() - 1);
+            for (String entry : body.split(", ")) {
+                String[] pair = entry.split("=");
+                parsed.put(pair[0], Long.parseLong(pair[1]));
+            }
+            return parsed;
+        }
+
+        /** Every order enriched exactly once, with its customer's country and its product's category. */
+        String checkEnriched(String bootstrap, Topics topics) {
+            Topic<String, EnrichedOrder> enriched = topics.ordersEnriched();
+            Set<String> seen = new HashSet<>();
+            int duplicates = 0;
+            int wrong = 0;
+            for (byte[] value : readAll(bootstrap, enriched.name())) {
+                EnrichedOrder order = enriched.valueSerde().deserializer().deserialize(enriched.name(), value);
+                if (!seen.add(order.getEventId())) {
+                    duplicates++;
+                }
+                if (!order.getCustomerCountry().equals(countryOf[(int) order.getCustomerId()])
+                        || !order.getProductCategory().equals(categoryOf[(int) order.getProductId()])) {
+                    wrong++;
+                }
+            }
+            boolean exact = seen.size() == orders && duplicates == 0 && wrong == 0;
+            return String.format("%s: %,d of %,d orders enriched, %d twice, %d with a wrong attribute",
+                    exact ? "EXACT" : "NOT EXACT", seen.size(), orders, duplicates, wrong);
+        }
+
+        /** Every window of the total and of every category equals what the generated orders add up to. */
+        String checkWindows(String bootstrap, Topics topics) {
+            Map<String, String> published = new TreeMap<>();
+            for (Dimension dimension : List.of(Dimension.TOTAL, Dimension.CATEGORY)) {
+                Topic<WindowKey, WindowAggregate> topic = topics.aggregates(AggregateStream.live(dimension));
+                for (byte[] value : readAll(bootstrap, topic.name())) {
+                    WindowAggregate window = topic.valueSerde().deserializer().deserialize(topic.name(), value);
+                    published.put(dimension.id() + "/" + window.getDimensionValue() + "@" + window.getWindowStart(),
+                            window.getOrderCount() + " " + new TreeMap<>(window.getRevenueMinor()));
+                }
+            }
+            long differing = windows.entrySet().stream().filter(e -> !e.getValue().equals(published.get(e.getKey()))).count()
+                    + published.keySet().stream().filter(key -> !windows.containsKey(key)).count();
+            return String.format("%s: %,d windows (total and categories), %,d differ", differing == 0 ? "EXACT" : "NOT EXACT",
+                    windows.size(), differing);
+        }
+
+        private static List<byte[]> readAll(String bootstrap, String topic) {
+            List<byte[]> values = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(info -> new TopicPartition(topic, info.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    records.forEach(record -> values.add(record.value()));
+                }
+            }
+            return values;
+        }
+    }
+}
