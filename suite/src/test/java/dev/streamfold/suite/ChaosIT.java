@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * Chaos: a shop with two years of history (cancelled, corrected and shipped orders among them) is captured while a
+ * Chaos: a shop with two years of history (cancelled, corrected and shipped orders among them) is captured, and then a
  * busy shop keeps ordering, in the database and straight to Kafka, with duplicates, out-of-order event times, changes
  * of recent orders (cancellations, corrections, deletes, re-delivered and overtaken versions) and late orders; customers
  * move and products are recategorised meanwhile. Aggregation and enrichment are each SIGKILLed three times at random
@@ -59,6 +59,7 @@ class ChaosIT {
     private static final int HISTORY = Integer.getInteger("chaos.history", 50_000);
     private static final Duration LIVE = Duration.ofSeconds(Long.getLong("chaos.live-seconds", 140));
     private static final int KILLS_EACH = Integer.getInteger("chaos.kills", 3);
+    private static final long MINIMUM_ORDERS = Long.getLong("chaos.min-orders", 100_000);
     /** Orders per 100 ms while live: 400 per second, half in the database. */
     private static final int PER_TICK = 40;
     private static final Duration TRADING = Duration.ofDays(730);
@@ -112,8 +113,9 @@ class ChaosIT {
 
     @Test
     void shouldAggregateEveryOrderExactlyInEveryDimensionWhileServicesAreKilledAtRandom() {
-        // Given the suite started on two years of history, and a busy shop ordering all along
+        // Given the suite started on two years of history, captured, and then a busy shop ordering all along
         run.start();
+        awaitHistoryEnriched();
         ChaosTraffic traffic = new ChaosTraffic(run.shop(), run.client(), CUSTOMERS, PRODUCTS, WINDOW, GRACE, PER_TICK).start();
         Instant liveUntil = Instant.now().plus(LIVE);
         try (traffic) {
@@ -143,7 +145,6 @@ class ChaosIT {
         }
         System.out.printf("ChaosIT: %,d historical orders, %,d placed live, %,d changed, %d kills%n", HISTORY,
                 traffic.placed(), traffic.changed(), KILLS_EACH * 2);
-        assertThat(HISTORY + traffic.placed()).isGreaterThanOrEqualTo(100_000);
 
         // Then every window of every dimension equals the truth, exactly
         Map<String, String> truth = truth(traffic);
@@ -159,6 +160,20 @@ class ChaosIT {
         for (String deadLetters : run.deadLetterTopics()) {
             assertThat(run.client().readAll(deadLetters)).as(deadLetters).isEmpty();
         }
+        // ...over at least 100,000 orders (fewer only when asked for, to try a change quickly)
+        assertThat(HISTORY + traffic.placed()).isGreaterThanOrEqualTo(MINIMUM_ORDERS);
+    }
+
+    /**
+     * Live orders start once the snapshot of the history has been enriched. Known limitation: an application that
+     * publishes straight to {@code orders} while the initial snapshot is still being read moves its partition's stream
+     * time to now, and the snapshot's older orders are then late (they go to {@code orders.late}, nothing is lost);
+     * lateness would have to be judged per publisher (database capture, each application) to avoid that.
+     */
+    private static void awaitHistoryEnriched() {
+        String stage = run.client().topics().orders().name();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).failFast("a service died", () -> !run.allAlive())
+                .until(() -> SuiteClient.recordCount(run.suite().metrics(Service.ENRICHMENT), stage, "forwarded") >= HISTORY);
     }
 
     /** Customers 1-5 move to Japan and products 1-3 become comics; none of them orders within three seconds of it. */

@@ -127,12 +127,13 @@ class HostileInputIT {
         expected.add(badOrder(orders, o -> o.setEventTime(Instant.parse("0001-01-01T00:00:00Z")), "before the earliest accepted"));
         expected.add(badOrder(orders, o -> o.setEventId(""), "event_id is missing"));
         good(topics);
-        // ...and two orders of one customer, category and window whose revenues overflow a long together
+        // ...and two orders of one customer, category and window whose revenues overflow a long together: priced in gold
+        // (XAU), so that only they meet in every window of the order (the total's too), as two such orders would
         Instant overflowTime = Instant.now();
-        Order first = order("overflow-1", 4, 31, NEAR_MAX, "EUR", overflowTime);
+        Order first = order("overflow-1", 4, 31, NEAR_MAX, "XAU", overflowTime);
         client.publish(orders, first);
         ledger.counted(first, "bullion");
-        client.publish(orders, order("overflow-2", 4, 31, 100, "EUR", overflowTime.plusMillis(1)));
+        client.publish(orders, order("overflow-2", 4, 31, 100, "XAU", overflowTime.plusMillis(1)));
 
         // Given customers and products: unreadable bytes, another schema, another's key (no key at all the broker itself
         // refuses on a compacted topic)

@@ -70,9 +70,6 @@ public final class AggregationTopology {
     /** Per input partition, the progress it last reported; and the watermark up to which windows were closed. */
     static final String PROGRESS_STORE = "input-partition-progress";
 
-    /** An order's contribution is kept at an instant (its event time), not a span: the smallest window the store allows. */
-    private static final Duration AT_INSTANT = Duration.ofMillis(1);
-
     private AggregationTopology() {
     }
 
@@ -104,8 +101,7 @@ public final class AggregationTopology {
      *                       writer's schema id travels with every record and an evolved schema can still read it
      * @param windows        window sizes, grace and retention
      * @param aggregates     the dimensions, which of them also in hopping windows, and whether lifetime totals are kept
-     * @param rules          the order rule every input record must pass; its clock-skew bound also sizes the stores
-     *                       whose clock a future event time may push ahead
+     * @param rules          the order rule every input record must pass
      * @param accounting     where every record read ends up, by the topic it was read from
      * @param flushInterval  how often (wall clock) changed partials are sent; about the commit interval
      * @param tracing        continues each applied order's trace with an aggregation span (see {@link RecordTracing})
@@ -116,7 +112,7 @@ public final class AggregationTopology {
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
         Topic<String, EnrichedOrder> late = topics.ordersLate();
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder, internalSerdes, windows, aggregates, rules);
+        addStores(builder, internalSerdes, aggregates);
 
         List<String> windowingStores = new ArrayList<>(List.of(ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE));
         if (aggregates.customerLifetime()) {
@@ -154,12 +150,10 @@ public final class AggregationTopology {
         return builder.build();
     }
 
-    private static void addStores(StreamsBuilder builder, SerdeFactory internalSerdes, WindowSettings windows,
-            StreamfoldProperties.Aggregates aggregates, OrderRules rules) {
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(ORDER_CONTRIBUTIONS_STORE, windows.contributionRetention(rules.maxEventTimeAhead()),
-                        AT_INSTANT, false),
-                Serdes.String(), new OrderContributionSerde()));
+    private static void addStores(StreamsBuilder builder, SerdeFactory internalSerdes,
+            StreamfoldProperties.Aggregates aggregates) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ORDER_CONTRIBUTIONS_STORE),
+                new ContributionKey.KeySerde(), new OrderContributionSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE),
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
         if (aggregates.customerLifetime()) {

@@ -19,7 +19,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,7 +26,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>Duplicate</b>: if this partition already applied a version of the order at least as new (the
- *       {@code order-contributions} store, keyed by "&lt;source&gt;:&lt;order id&gt;" at the order's event time), the
+ *       {@code order-contributions} store, keyed by the order's event time and "&lt;source&gt;:&lt;order id&gt;"), the
  *       event is a re-delivery or a stale change that arrived after a newer one: dropped (counted {@code duplicate}).
  *       All changes of an order keep its customer key, so they all come to this task.</li>
  *   <li><b>Late</b>: if the order's tumbling window was closed when the change arrived at its source (the stream time
@@ -84,7 +82,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private final String lifetimeStore;
 
     private ProcessorContext<String, WindowingOutput> context;
-    private WindowStore<String, OrderContribution> contributions;
+    private KeyValueStore<ContributionKey, OrderContribution> contributions;
     private KeyValueStore<Integer, Long> streamTimes;
     private KeyValueStore<String, CustomerLifetime> lifetimes;
     private OpenPartials open;
@@ -92,6 +90,8 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     /** Event-time stream time of this partition; {@link Long#MIN_VALUE} until the first order is accepted. */
     private long streamTime;
     private long reportedProgress = Long.MIN_VALUE;
+    /** Contributions before this event time were deleted (in memory: the first flush after a restart looks again). */
+    private long forgottenBefore = Long.MIN_VALUE;
     /** Latency times and trace of the orders since the last flush, stamped on the partials it sends (not stored). */
     private final FlushProvenance flushProvenance = new FlushProvenance();
 
@@ -136,12 +136,12 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         if (streamTime == Long.MIN_VALUE) {
             return;
         }
-        try (KeyValueIterator<Windowed<String>, OrderContribution> all =
-                     contributions.fetchAll(Instant.ofEpochMilli(windows.earliestOpenEventTime(streamTime)), Instant.ofEpochMilli(Long.MAX_VALUE))) {
+        try (KeyValueIterator<ContributionKey, OrderContribution> all = contributions.range(
+                ContributionKey.lowest(windows.earliestOpenEventTime(streamTime)), ContributionKey.lowest(Long.MAX_VALUE))) {
             while (all.hasNext()) {
-                KeyValue<Windowed<String>, OrderContribution> entry = all.next();
+                KeyValue<ContributionKey, OrderContribution> entry = all.next();
                 if (entry.value.counts()) {
-                    long eventTime = entry.key.window().start();
+                    long eventTime = entry.key.eventTime();
                     forEachWindow(eventTime, entry.value, (key) -> {
                         if (windows.closesAt(key.kind(), key.windowStart()) > streamTime) {
                             open.changing(key).add(entry.value);
@@ -159,7 +159,8 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         long eventTime = order.getEventTime().toEpochMilli();
         String identity = OrderContribution.identityOf(order);
         // Every change of an order has its placement as event time: the exact look-up finds the last one applied.
-        OrderContribution previous = contributions.fetch(identity, eventTime);
+        ContributionKey key = new ContributionKey(eventTime, identity);
+        OrderContribution previous = contributions.get(key);
         if (previous != null && order.getVersion() <= previous.version()) {
             accounting.duplicate(stage);
             log.debug("Dropping event {}: version {} of order {} is not newer than the applied version {}",
@@ -180,7 +181,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             return;
         }
         apply(previous, current, eventTime, order);
-        contributions.put(identity, current, eventTime);
+        contributions.put(key, current);
         if (customerLifetime) {
             updateLifetime(record.key(), previous, current, eventTime, now);
         }
@@ -317,6 +318,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     /** Sends every changed partial, then this partition's progress if it moved; record timestamps are the wall clock. */
     private void flush(long now) {
         send(open.takeDirty(), now);
+        forgetOldContributions();
         if (streamTime > reportedProgress) {
             context.forward(new Record<String, WindowingOutput>(PROGRESS_KEY, new Progress(partition, streamTime), now));
             reportedProgress = streamTime;
@@ -340,15 +342,42 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         }
     }
 
+    /**
+     * Contributions of orders whose every window is closed and beyond the horizon are no longer needed: a change of
+     * such an order is late. The store is in event-time order, so they are at its front.
+     */
+    private void forgetOldContributions() {
+        if (streamTime == Long.MIN_VALUE) {
+            return;
+        }
+        long before = windows.earliestOpenEventTime(streamTime);
+        if (before <= forgottenBefore) {
+            return;
+        }
+        List<ContributionKey> old = new ArrayList<>();
+        try (KeyValueIterator<ContributionKey, OrderContribution> oldestFirst = contributions.range(
+                ContributionKey.lowest(Long.MIN_VALUE), ContributionKey.lowest(before))) {
+            while (oldestFirst.hasNext()) {
+                ContributionKey key = oldestFirst.next().key;
+                if (key.eventTime() < before) {
+                    old.add(key);
+                }
+            }
+        }
+        old.forEach(contributions::delete);
+        forgottenBefore = before;
+    }
+
     /** The window's partial from the contributions that count now (the store holds every order of an open window). */
     private Partial rebuild(AggregateKey key) {
         Partial partial = new Partial();
         long end = windows.spec(key.kind()).end(key.windowStart());
-        try (KeyValueIterator<Windowed<String>, OrderContribution> inWindow =
-                     contributions.fetchAll(Instant.ofEpochMilli(key.windowStart()), Instant.ofEpochMilli(end - 1))) {
+        try (KeyValueIterator<ContributionKey, OrderContribution> inWindow =
+                     contributions.range(ContributionKey.lowest(key.windowStart()), ContributionKey.lowest(end))) {
             while (inWindow.hasNext()) {
-                OrderContribution contribution = inWindow.next().value;
-                if (contribution.counts() && contribution.valueIn(key.dimension()).equals(key.value())) {
+                KeyValue<ContributionKey, OrderContribution> entry = inWindow.next();
+                OrderContribution contribution = entry.value;
+                if (entry.key.eventTime() < end && contribution.counts() && contribution.valueIn(key.dimension()).equals(key.value())) {
                     partial.add(contribution);
                 }
             }

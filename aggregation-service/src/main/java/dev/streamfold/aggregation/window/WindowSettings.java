@@ -61,16 +61,9 @@ public record WindowSettings(WindowSpec tumbling, WindowSpec hopping, Duration g
     }
 
     /**
-     * How long an order's contribution must be remembered, in event time: until every window it is in has closed for
-     * the input partition, after which a change of it is late. An order whose event time lies up to
-     * {@code maxEventTimeAhead} in the future is accepted (clock skew) and moves the store's own clock that far, so
-     * that much is added.
+     * The earliest event time an order of a window still open at {@code streamTime} can have: the horizon behind which
+     * an order's contribution is no longer kept (a change of it would be late), and a closed window no longer rebuilt.
      */
-    Duration contributionRetention(Duration maxEventTimeAhead) {
-        return longest(tumbling, hopping).plus(grace).plus(maxEventTimeAhead);
-    }
-
-    /** The earliest event time an order of a window still open at {@code streamTime} can have. */
     long earliestOpenEventTime(long streamTime) {
         return streamTime - longest(tumbling, hopping).plus(grace).toMillis();
     }

@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -261,6 +261,22 @@ class OrderChangesTest {
     }
 
     @Test
+    void shouldForgetAnOrdersContributionOnceEveryWindowOfItIsBeyondTheHorizon() {
+        // Given an order of W1, and another ten minutes later (past the longest window, five minutes, and the grace)
+        EnrichedOrder placed = databaseOrder(42, V1, 1, "books", 1_000, "EUR", W1.plusSeconds(5));
+        send(placed);
+        EnrichedOrder recent = databaseOrder(43, V1, 2, "books", 500, "EUR", W1.plus(Duration.ofMinutes(10)));
+        send(recent);
+
+        // When the partials are sent (and old contributions forgotten)
+        flush();
+
+        // Then the first order's contribution is gone, the recent one's is kept
+        assertThat(storedContribution(placed)).isNull();
+        assertThat(storedContribution(recent)).isNotNull();
+    }
+
+    @Test
     void shouldSendAChangeWhoseWindowIsClosedAtItsSourceToOrdersLateAndChangeNothing() {
         // Given an order of W1 counted while its source was in W1
         EnrichedOrder placed = databaseOrder(42, V1, 1, "books", 1_000, "EUR", W1.plusSeconds(5));
@@ -366,8 +382,8 @@ class OrderChangesTest {
     }
 
     private OrderContribution storedContribution(EnrichedOrder order) {
-        WindowStore<String, OrderContribution> store = driver.getWindowStore(AggregationTopology.ORDER_CONTRIBUTIONS_STORE);
-        return store.fetch(OrderContribution.identityOf(order), order.getEventTime().toEpochMilli());
+        KeyValueStore<ContributionKey, OrderContribution> store = driver.getKeyValueStore(AggregationTopology.ORDER_CONTRIBUTIONS_STORE);
+        return store.get(new ContributionKey(order.getEventTime().toEpochMilli(), OrderContribution.identityOf(order)));
     }
 
     /** Piped as the broker would stamp it: key = customer id, timestamp = the wall clock (write time). */

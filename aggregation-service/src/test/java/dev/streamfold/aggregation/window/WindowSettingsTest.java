@@ -92,11 +92,21 @@ class WindowSettingsTest {
     }
 
     @Test
-    void shouldRememberOrderContributionsUntilTheirLongestWindowClosedEvenAfterAFastClock() {
-        // Given one-minute and five-minute windows with 30 s grace and one hour of allowed clock skew
-        // When the retention of order contributions is computed
-        // Then it covers the longest window, its grace and the skew
-        assertThat(SETTINGS.contributionRetention(Duration.ofHours(1)))
-                .isEqualTo(Duration.ofMinutes(5).plusSeconds(30).plusHours(1));
+    void shouldKeepOrdersOfEveryWindowStillOpenBehindTheHorizon() {
+        // Given one-minute and five-minute windows with 30 s grace, and a stream time
+        long streamTime = W1.plus(Duration.ofHours(1)).toEpochMilli();
+
+        // When the horizon is computed
+        long horizon = SETTINGS.earliestOpenEventTime(streamTime);
+
+        // Then the earliest window still open starts after it, and every window of an order before it is closed
+        assertThat(horizon).isEqualTo(streamTime - Duration.ofMinutes(5).plusSeconds(30).toMillis());
+        long earliestOpen = FIVE_EVERY_ONE.lastStart(streamTime);
+        while (SETTINGS.closesAt(WindowKind.HOPPING, earliestOpen - FIVE_EVERY_ONE.advanceMs()) > streamTime) {
+            earliestOpen -= FIVE_EVERY_ONE.advanceMs();
+        }
+        assertThat(earliestOpen).isGreaterThanOrEqualTo(horizon);
+        assertThat(SETTINGS.closesAt(WindowKind.HOPPING, FIVE_EVERY_ONE.lastStart(horizon - 1))).isLessThanOrEqualTo(streamTime);
+        assertThat(SETTINGS.closesAt(WindowKind.TUMBLING, MINUTES.lastStart(horizon - 1))).isLessThanOrEqualTo(streamTime);
     }
 }
