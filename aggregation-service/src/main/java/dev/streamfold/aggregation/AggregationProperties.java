@@ -19,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  *                        ({@code streamfold.windows.*}, shared by every service), of tumbling and hopping windows
  * @param flushInterval   how often (wall clock) each input partition sends the partials of the windows that changed,
  *                        and its progress; about the commit interval: shorter costs more records, longer delays figures
+ * @param stragglerHorizon how long after a window closed on an input partition an order on time at its source
+ *                        (re-routed, or caught up after an outage) is still applied exactly; later ones go to
+ *                        {@code orders.late}. Costs disk: every order's contribution is kept that much longer
  */
 @Validated
 @ConfigurationProperties("aggregation")
@@ -26,16 +29,19 @@ record AggregationProperties(
         @NotBlank String applicationId,
         @NotBlank String stateDir,
         @NotNull @DurationMin(millis = 1) Duration windowRetention,
-        @DefaultValue("PT0.1S") @NotNull @DurationMin(millis = 1) Duration flushInterval) {
+        @DefaultValue("PT0.1S") @NotNull @DurationMin(millis = 1) Duration flushInterval,
+        @DefaultValue("PT1H") @NotNull Duration stragglerHorizon) {
 
     /** The shared windows with this service's retention; refused if the retention is shorter than a window + grace. */
     WindowSettings windows(StreamfoldProperties.Windows shared) {
         Duration longest = shared.size().compareTo(shared.hopping().size()) >= 0 ? shared.size() : shared.hopping().size();
-        if (windowRetention.compareTo(longest.plus(shared.grace())) < 0) {
+        Duration needed = longest.plus(shared.grace()).plus(stragglerHorizon);
+        if (windowRetention.compareTo(needed) < 0) {
             throw new IllegalStateException("aggregation.window-retention " + windowRetention + " must be at least the"
-                    + " longest window (streamfold.windows.size or .hopping.size) + streamfold.windows.grace ("
-                    + longest.plus(shared.grace()) + ")");
+                    + " longest window (streamfold.windows.size or .hopping.size) + streamfold.windows.grace"
+                    + " + aggregation.straggler-horizon (" + needed + ")");
         }
-        return new WindowSettings(shared.tumbling(), shared.hoppingWindows(), shared.grace(), windowRetention);
+        return new WindowSettings(shared.tumbling(), shared.hoppingWindows(), shared.grace(), windowRetention,
+                stragglerHorizon);
     }
 }

@@ -58,6 +58,17 @@ final class OpenPartials {
         return changed;
     }
 
+    /** Those of the given partials that changed, no longer marked changed afterwards. */
+    List<AggregateKey> takeDirty(List<AggregateKey> keys) {
+        List<AggregateKey> changed = new ArrayList<>(keys.size());
+        for (AggregateKey key : keys) {
+            if (dirty.remove(key)) {
+                changed.add(key);
+            }
+        }
+        return changed;
+    }
+
     /** The changed partials of windows closed at {@code streamTime}: to be sent before stream time moves past them. */
     List<AggregateKey> dirtyClosedAt(long streamTime) {
         List<AggregateKey> closed = new ArrayList<>();

@@ -175,7 +175,8 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             return;
         }
         OrderContribution current = OrderContribution.of(order);
-        if (!reopenClosedWindows(previous, current, eventTime)) {
+        List<AggregateKey> reopened = reopenClosedWindows(previous, current, eventTime);
+        if (reopened == null) {
             forwardBeyondHorizon(record, eventTime, now);
             accounting.late(stage);
             return;
@@ -186,6 +187,8 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             updateLifetime(record.key(), previous, current, eventTime, now);
         }
         advanceStreamTime(eventTime, now);
+        // A closed window is not rebuilt after a restart: its change must go out in this transaction, not at the flush.
+        send(open.takeDirty(reopened), now);
         accounting.forwarded(stage);
         accounting.latency().record(LATENCY_STAGE, now, record.headers());
         tracing.continueTrace(SPAN, record.headers(), order.getEventId());
@@ -196,12 +199,15 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
      * An order on time at its source may still come after this partition closed and forgot one of its windows (an order
      * enrichment re-routed or kept waiting, most of all after an outage). Such a window's partial is rebuilt from the
      * contributions store before it is sent, never started empty: the final stage replaces a partition's partial, so an
-     * empty start would lose the window's earlier orders. The store holds every order of a window for the longest
-     * window + grace behind stream time; a window older than that cannot be rebuilt, and the order is refused as late.
+     * empty start would lose the window's earlier orders. The store holds every order of a window for the straggler
+     * horizon after it closed; a window older than that cannot be rebuilt, and the order is refused as late.
      *
-     * @return false if a window of the order is beyond that horizon (nothing is changed then)
+     * <p>The reopened windows' partials are sent at once, in the same transaction as the change: a restarted task
+     * rebuilds only open windows, so a change of a closed one left for the next flush would be lost in a crash.
+     *
+     * @return the windows reopened, or null if a window of the order is beyond that horizon (nothing changed then)
      */
-    private boolean reopenClosedWindows(OrderContribution previous, OrderContribution current, long eventTime) {
+    private List<AggregateKey> reopenClosedWindows(OrderContribution previous, OrderContribution current, long eventTime) {
         List<AggregateKey> closed = new ArrayList<>();
         java.util.function.Consumer<AggregateKey> check = key -> {
             if (open.get(key) == null && windows.closesAt(key.kind(), key.windowStart()) <= streamTime) {
@@ -215,12 +221,12 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             forEachWindow(eventTime, current, check);
         }
         for (AggregateKey key : closed) {
-            if (key.windowStart() < windows.earliestOpenEventTime(streamTime)) {
-                return false;
+            if (key.windowStart() < windows.keptFrom(streamTime)) {
+                return null;
             }
         }
         closed.forEach(open::markStale);
-        return true;
+        return closed;
     }
 
     private void forwardBeyondHorizon(Record<String, EnrichedOrder> record, long eventTime, long now) {
@@ -229,7 +235,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
                 Instant.ofEpochMilli(windowStart), partition);
         context.forward(new Record<String, WindowingOutput>(record.key(), new LateOrder(record.value()), now,
                 LateOrderHeaders.describe(record.headers(), context.applicationId(), "this aggregation partition, which"
-                        + " keeps a closed window's orders for the longest window + grace only",
+                        + " keeps a closed window's orders for the straggler horizon (" + windows.stragglerHorizon() + ") only",
                         Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windows.tumbling().end(windowStart)),
                         windows.grace(), Instant.ofEpochMilli(streamTime))));
     }
@@ -350,7 +356,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         if (streamTime == Long.MIN_VALUE) {
             return;
         }
-        long before = windows.earliestOpenEventTime(streamTime);
+        long before = windows.keptFrom(streamTime);
         if (before <= forgottenBefore) {
             return;
         }

@@ -17,33 +17,46 @@ import java.util.Objects;
  * @param grace     how long after its end a window still accepts orders
  * @param retention how long (in event time, behind the slowest input partition's stream time) the figures of a window
  *                  are kept once no more partials can come for it
+ * @param stragglerHorizon how long after a window closed on an input partition an order that was on time at its
+ *                  source (re-routed, or caught up after an outage) can still be applied to it exactly: the orders of
+ *                  a window are kept that much longer; a later one goes to {@code orders.late}
  */
-public record WindowSettings(WindowSpec tumbling, WindowSpec hopping, Duration grace, Duration retention) {
+public record WindowSettings(WindowSpec tumbling, WindowSpec hopping, Duration grace, Duration retention,
+        Duration stragglerHorizon) {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(1);
+    public static final Duration DEFAULT_STRAGGLER_HORIZON = Duration.ofHours(1);
 
     public WindowSettings {
         Objects.requireNonNull(tumbling, "tumbling");
         Objects.requireNonNull(hopping, "hopping");
         Objects.requireNonNull(grace, "grace");
         Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(stragglerHorizon, "stragglerHorizon");
+        if (stragglerHorizon.isNegative()) {
+            throw new IllegalArgumentException("straggler horizon must not be negative: " + stragglerHorizon);
+        }
         if (tumbling.kind() != WindowKind.TUMBLING || hopping.kind() != WindowKind.HOPPING) {
             throw new IllegalArgumentException("expected tumbling and hopping windows: " + tumbling + ", " + hopping);
         }
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
-        Duration longest = longest(tumbling, hopping).plus(grace);
+        Duration longest = longest(tumbling, hopping).plus(grace).plus(stragglerHorizon);
         if (retention.compareTo(longest) < 0) {
             throw new IllegalArgumentException("window retention " + retention + " must be at least the longest window"
-                    + " + grace (" + longest + ")");
+                    + " + grace + straggler horizon (" + longest + ")");
         }
     }
 
-    /** Tumbling windows of {@code size}, hopping windows of five minutes advancing by one, one day of retention. */
+    /**
+     * Tumbling windows of {@code size}, hopping windows of five minutes advancing by one, one day of retention (or
+     * more if the windows need it), stragglers applied for an hour.
+     */
     public WindowSettings(Duration size, Duration grace) {
         this(WindowSpec.tumbling(size), WindowSpec.hopping(Duration.ofMinutes(5), Duration.ofMinutes(1)), grace,
-                max(DEFAULT_RETENTION, max(size, Duration.ofMinutes(5)).plus(grace)));
+                max(DEFAULT_RETENTION, max(size, Duration.ofMinutes(5)).plus(grace).plus(DEFAULT_STRAGGLER_HORIZON)),
+                DEFAULT_STRAGGLER_HORIZON);
     }
 
     WindowSpec spec(WindowKind kind) {
@@ -60,12 +73,18 @@ public record WindowSettings(WindowSpec tumbling, WindowSpec hopping, Duration g
         return streamTime >= closesAt(WindowKind.TUMBLING, tumbling.lastStart(eventTime));
     }
 
-    /**
-     * The earliest event time an order of a window still open at {@code streamTime} can have: the horizon behind which
-     * an order's contribution is no longer kept (a change of it would be late), and a closed window no longer rebuilt.
-     */
+    /** The earliest event time an order of a window still open at {@code streamTime} can have. */
     long earliestOpenEventTime(long streamTime) {
         return streamTime - longest(tumbling, hopping).plus(grace).toMillis();
+    }
+
+    /**
+     * The event time from which orders' contributions are kept at {@code streamTime}: every window still open, and every
+     * window closed for less than the straggler horizon, has all its orders there; a closed window starting earlier is
+     * no longer rebuilt, and a change of an order before it is late.
+     */
+    long keptFrom(long streamTime) {
+        return earliestOpenEventTime(streamTime) - stragglerHorizon.toMillis();
     }
 
     private static Duration longest(WindowSpec a, WindowSpec b) {

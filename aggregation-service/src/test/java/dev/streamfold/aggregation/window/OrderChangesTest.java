@@ -261,11 +261,14 @@ class OrderChangesTest {
     }
 
     @Test
-    void shouldForgetAnOrdersContributionOnceEveryWindowOfItIsBeyondTheHorizon() {
-        // Given an order of W1, and another ten minutes later (past the longest window, five minutes, and the grace)
+    void shouldForgetAnOrdersContributionOnceEveryWindowOfItIsBeyondTheStragglerHorizon() {
+        // Given an order of W1, and another two hours later (past the longest window, the grace and the straggler
+        // horizon of an hour)
         EnrichedOrder placed = databaseOrder(42, V1, 1, "books", 1_000, "EUR", W1.plusSeconds(5));
         send(placed);
-        EnrichedOrder recent = databaseOrder(43, V1, 2, "books", 500, "EUR", W1.plus(Duration.ofMinutes(10)));
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        wallClock = wallClock.plus(Duration.ofHours(2));
+        EnrichedOrder recent = databaseOrder(43, V1, 2, "books", 500, "EUR", W1.plus(Duration.ofHours(2)));
         send(recent);
 
         // When the partials are sent (and old contributions forgotten)

@@ -17,7 +17,7 @@ class WindowSettingsTest {
     private static final WindowSpec MINUTES = WindowSpec.tumbling(Duration.ofMinutes(1));
     private static final WindowSpec FIVE_EVERY_ONE = WindowSpec.hopping(Duration.ofMinutes(5), Duration.ofMinutes(1));
     private static final WindowSettings SETTINGS = new WindowSettings(MINUTES, FIVE_EVERY_ONE, Duration.ofSeconds(30),
-            Duration.ofDays(1));
+            Duration.ofDays(1), Duration.ofHours(1));
 
     @Test
     void shouldPutAnEventTimeInTheEpochAlignedTumblingWindowContainingIt() {
@@ -75,13 +75,13 @@ class WindowSettingsTest {
     }
 
     @Test
-    void shouldDefaultTheRetentionToOneDayAndRejectOneShorterThanTheLongestWindowPlusGrace() {
+    void shouldDefaultTheRetentionToOneDayAndRejectOneShorterThanTheLongestWindowPlusGraceAndStragglerHorizon() {
         // Given settings without a retention
         // When they are created
-        // Then the retention is one day, and a retention shorter than the longest window + grace is refused
+        // Then the retention is one day (or the longest window + grace + straggler horizon), and a shorter one refused
         assertThat(new WindowSettings(Duration.ofMinutes(1), Duration.ofMinutes(1)).retention()).isEqualTo(Duration.ofDays(1));
-        assertThat(new WindowSettings(Duration.ofDays(1), Duration.ofHours(1)).retention()).isEqualTo(Duration.ofHours(25));
-        assertThatThrownBy(() -> new WindowSettings(MINUTES, FIVE_EVERY_ONE, Duration.ofMinutes(1), Duration.ofSeconds(359)))
+        assertThat(new WindowSettings(Duration.ofDays(1), Duration.ofHours(1)).retention()).isEqualTo(Duration.ofHours(26));
+        assertThatThrownBy(() -> new WindowSettings(MINUTES, FIVE_EVERY_ONE, Duration.ofMinutes(1), Duration.ofSeconds(359), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("retention");
         assertThatThrownBy(() -> new WindowSettings(Duration.ZERO, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
@@ -99,7 +99,8 @@ class WindowSettingsTest {
         // When the horizon is computed
         long horizon = SETTINGS.earliestOpenEventTime(streamTime);
 
-        // Then the earliest window still open starts after it, and every window of an order before it is closed
+        // Then the earliest window still open starts after it, every window of an order before it is closed, and
+        // orders are kept for the straggler horizon longer
         assertThat(horizon).isEqualTo(streamTime - Duration.ofMinutes(5).plusSeconds(30).toMillis());
         long earliestOpen = FIVE_EVERY_ONE.lastStart(streamTime);
         while (SETTINGS.closesAt(WindowKind.HOPPING, earliestOpen - FIVE_EVERY_ONE.advanceMs()) > streamTime) {
@@ -108,5 +109,6 @@ class WindowSettingsTest {
         assertThat(earliestOpen).isGreaterThanOrEqualTo(horizon);
         assertThat(SETTINGS.closesAt(WindowKind.HOPPING, FIVE_EVERY_ONE.lastStart(horizon - 1))).isLessThanOrEqualTo(streamTime);
         assertThat(SETTINGS.closesAt(WindowKind.TUMBLING, MINUTES.lastStart(horizon - 1))).isLessThanOrEqualTo(streamTime);
+        assertThat(SETTINGS.keptFrom(streamTime)).isEqualTo(horizon - Duration.ofHours(1).toMillis());
     }
 }
