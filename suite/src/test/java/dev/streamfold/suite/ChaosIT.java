@@ -58,7 +58,7 @@ class ChaosIT {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration GRACE = Duration.ofSeconds(5);
-    private static final int HISTORY = Integer.getInteger("chaos.history", 60_000);
+    private static final int HISTORY = Integer.getInteger("chaos.history", 75_000);
     private static final Duration LIVE = Duration.ofSeconds(Long.getLong("chaos.live-seconds", 200));
     private static final int KILLS_EACH = Integer.getInteger("chaos.kills", 3);
     private static final long MINIMUM_ORDERS = Long.getLong("chaos.min-orders", 100_000);
