@@ -197,24 +197,7 @@ class ShopHistoryIT {
     }
 
     private static HistoricOrder historicOrder(Instant placed) {
-        long customer = 1 + random.nextInt(CUSTOMERS);
-        long product = 1 + random.nextInt(PRODUCTS);
-        int quantity = 1 + random.nextInt(4);
-        long amount = quantity * (500L + random.nextInt(20_000));
-        String currency = pick(CURRENCIES);
-        int fate = random.nextInt(100);
-        Instant later = placed.plus(Duration.ofMinutes(1 + random.nextInt(3 * 24 * 60)));
-        if (fate < 4) {
-            return new HistoricOrder(customer, product, quantity, amount, currency, "CANCELLED", placed, later);
-        }
-        if (fate < 8) {
-            // Corrected: the amount as it stands after the correction
-            return new HistoricOrder(customer, product, quantity + 1, amount + 250, currency, "PLACED", placed, later);
-        }
-        if (fate < 30) {
-            return new HistoricOrder(customer, product, quantity, amount, currency, "SHIPPED", placed, later);
-        }
-        return new HistoricOrder(customer, product, quantity, amount, currency, "PLACED", placed, placed);
+        return HistoricOrders.draw(random, CUSTOMERS, PRODUCTS, CURRENCIES, placed);
     }
 
     private static void expect(long orderId, long version, Instant eventTime, long customerId, long productId,
