@@ -38,7 +38,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -104,19 +110,36 @@ public final class PipelineBenchmark {
             double passthrough = passthrough(bootstrap, topics.orders().name(), passthroughOut, orders);
             List<Row> rows = new ArrayList<>();
             rows.add(new Row("raw consume → produce passthrough", passthrough, Double.NaN, 0));
-            rows.add(runService(stack, workDir, Service.ENRICHMENT, "enrichment", PREFIX + "orders", orders, jfr,
-                    "--enrichment.application-id=bench-enrichment", "--enrichment.state-dir=" + workDir.resolve("enrichment/state")));
+            rows.add(runService(stack, workDir, Service.ENRICHMENT, "enrichment", "bench-enrichment", PREFIX + "orders",
+                    orders, jfr, List.of("--enrichment.state-dir=" + workDir.resolve("enrichment/state"))));
             String enrichmentCheck = generated.checkEnriched(bootstrap, topics);
-            rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation", PREFIX + "orders.enriched", orders, jfr,
-                    "--aggregation.application-id=bench-aggregation-eos", "--aggregation.state-dir=" + workDir.resolve("aggregation/state")));
+            List<String> configuration = aggregationArguments();
+            rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation", "bench-aggregation-eos",
+                    PREFIX + "orders.enriched", orders, jfr, concat(configuration,
+                            "--aggregation.state-dir=" + workDir.resolve("aggregation/state"))));
             String aggregationCheck = generated.checkWindows(bootstrap, topics);
-            rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation-alos", PREFIX + "orders.enriched", orders, jfr,
-                    "--aggregation.application-id=bench-aggregation-alos",
-                    "--aggregation.state-dir=" + workDir.resolve("aggregation-alos/state"),
-                    // Writes the same output topics as the exactly-once run, whose output was checked above.
-                    "--streamfold.streams.processing-guarantee=at-least-once"));
+            rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation-alos", "bench-aggregation-alos",
+                    PREFIX + "orders.enriched", orders, jfr, concat(configuration,
+                            "--aggregation.state-dir=" + workDir.resolve("aggregation-alos/state"),
+                            // Writes the same output topics as the exactly-once run, whose output was checked above.
+                            "--streamfold.streams.processing-guarantee=at-least-once")));
             print(orders, topics.orders().partitions(), rows, enrichmentCheck, aggregationCheck);
         }
+    }
+
+    /**
+     * The aggregation's configuration as it ships, or with {@code -Dbenchmark.aggregation-args} (space separated, e.g.
+     * {@code --streamfold.aggregates.dimensions=category,total}) to measure another one.
+     */
+    private static List<String> aggregationArguments() {
+        String extra = System.getProperty("benchmark.aggregation-args", "").trim();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all;
     }
 
     private static void print(int orders, int partitions, List<Row> rows, String enrichmentCheck, String aggregationCheck) {
@@ -160,24 +183,28 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * The service's jar, as users run it, on the benchmark's topics; timed from its first handled order to its last
-     * (by its own {@code streamfold_records_total} of the stage it reads), so start-up and restoration are not counted.
+     * The service's jar, as users run it, on the benchmark's topics; timed from its first handled order (by its own
+     * {@code streamfold_records_total} of the stage it reads, so start-up and restoration are not counted) until it
+     * handled every order and committed everything it read, its internal topics included: its output is complete.
      */
-    private static Row runService(LocalStack stack, Path workDir, Service service, String row, String stage, int orders,
-            boolean jfr, String... arguments) throws Exception {
+    private static Row runService(LocalStack stack, Path workDir, Service service, String row, String applicationId,
+            String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
         int port = Ports.free();
         Path serviceDir = Files.createDirectories(workDir.resolve(row));
         List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), "-Xmx1g",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamfold.schemas"));
         if (jfr) {
+            command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=filename=" + workDir.resolve(row + ".jfr") + ",settings=profile");
         }
         command.addAll(List.of("-jar", service.jar().toString(), "--server.address=127.0.0.1", "--server.port=" + port,
                 "--spring.kafka.bootstrap-servers=" + stack.endpoints().bootstrapServers(),
                 "--streamfold.registry.url=" + stack.endpoints().registryUrl(), "--streamfold.topics.prefix=" + PREFIX,
-                "--streamfold.topics.replication-factor=1"));
-        command.addAll(List.of(arguments));
-        try (ManagedProcess process = ManagedProcess.start(row, command, Map.of(), serviceDir, workDir.resolve(row + ".log"),
+                "--streamfold.topics.replication-factor=1", "--" + service.id() + ".application-id=" + applicationId));
+        command.addAll(arguments);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.endpoints().bootstrapServers()));
+             ManagedProcess process = ManagedProcess.start(row, command, Map.of(), serviceDir, workDir.resolve(row + ".log"),
                 Duration.ofSeconds(60))) {
             String metrics = "http://127.0.0.1:" + port + "/actuator/prometheus";
             double first = -1;
@@ -185,7 +212,7 @@ public final class PipelineBenchmark {
             double done = 0;
             long peakRss = 0;
             ProcessHandle jvm = null;
-            while (done < orders) {
+            while (done < orders || !caughtUp(admin, applicationId)) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException(row + " exited; see " + workDir.resolve(row + ".log"));
                 }
@@ -209,6 +236,24 @@ public final class PipelineBenchmark {
                     : row.equals("aggregation") ? "aggregation-service (exactly-once)" : "aggregation-service (at_least_once)";
             return new Row(name, (orders - first) / seconds, cpu, peakRss);
         }
+    }
+
+    /**
+     * The application committed every record of every topic it reads, its internal repartition topics included: its
+     * output is complete. A transaction's commit marker takes the last offset of a partition and is never committed
+     * past by the consumer, hence the one offset of slack.
+     */
+    private static boolean caughtUp(Admin admin, String applicationId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get();
+        if (committed.isEmpty()) {
+            return false;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+        return committed.entrySet().stream().allMatch(entry -> entry.getValue() != null
+                && entry.getValue().offset() >= ends.get(entry.getKey()).offset() - 1);
     }
 
     /** VmHWM: the most resident memory the process ever had. */

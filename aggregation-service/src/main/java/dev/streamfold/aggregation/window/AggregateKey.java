@@ -13,6 +13,19 @@ record AggregateKey(Dimension dimension, WindowKind kind, String value, long win
         Objects.requireNonNull(value, "value");
     }
 
+    /**
+     * Whether one input partition holds every order of this window's value: orders (and enriched orders) are keyed by
+     * customer id, so a customer's windows are complete on the customer's partition, and its figures are published
+     * there; nothing of them crosses the repartition.
+     */
+    boolean completeOnOnePartition() {
+        return completeOnOnePartition(dimension);
+    }
+
+    static boolean completeOnOnePartition(Dimension dimension) {
+        return dimension == Dimension.CUSTOMER;
+    }
+
     /** The repartition's key: equal for the partials of every input partition, spread over windows and values. */
     String routingKey() {
         return dimension.id() + '|' + kind.name() + '|' + value + '|' + windowStart;

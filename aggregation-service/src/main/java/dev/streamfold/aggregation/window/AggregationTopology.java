@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -62,6 +63,8 @@ public final class AggregationTopology {
     public static final String PARTIALS_REPARTITION = "window-partials";
     static final String MERGE_PARTIALS = "merge-partials";
     static final String ROUTE_EMITTED = "route-aggregates-";
+    static final String ROUTE_EMITTED_ON_PARTITION = "route-aggregates-on-partition-";
+    static final String KEY_BY_WINDOW = "key-by-window";
 
     static final String ORDER_CONTRIBUTIONS_STORE = "order-contributions";
     static final String STREAM_TIME_STORE = "partition-stream-time";
@@ -97,8 +100,8 @@ public final class AggregationTopology {
 
     /**
      * @param topics         the input and output topics and their serdes
-     * @param internalSerdes serde of the lifetime store's changelog; registry serdes in production so that the
-     *                       writer's schema id travels with every record and an evolved schema can still read it
+     * @param internalSerdes registry serdes that read the lifetime store of an earlier version (registry-framed Avro);
+     *                       it is written in a compact binary layout now
      * @param windows        window sizes, grace and retention
      * @param aggregates     the dimensions, which of them also in hopping windows, and whether lifetime totals are kept
      * @param rules          the order rule every input record must pass
@@ -137,6 +140,9 @@ public final class AggregationTopology {
                     .mapValues(value -> ((LifetimeUpdate) value).lifetime(), Named.as(UNWRAP_LIFETIME))
                     .to(lifetimes.name(), lifetimes.producedAs(LIFETIME_SINK)), "customer-lifetime"));
         }
+        routes.branch((key, value) -> value instanceof Emitted, Branched.withConsumer(figures -> publish(figures
+                .map((key, value) -> KeyValue.pair(((Emitted) value).windowKey(), (Emitted) value), Named.as(KEY_BY_WINDOW)),
+                topics, outputs(aggregates, true), ROUTE_EMITTED_ON_PARTITION), "complete-on-partition"));
         routes.defaultBranch(Branched.withConsumer(partials -> publish(partials
                 .mapValues(value -> (MergeInput) value, Named.as(UNWRAP_MERGE_INPUT))
                 .repartition(Repartitioned.<String, MergeInput>as(PARTIALS_REPARTITION)
@@ -145,8 +151,8 @@ public final class AggregationTopology {
                         .withStreamPartitioner(new ProgressToEveryPartition()))
                 .process(() -> new MergePartials(windows, accounting, MERGE_STAGE, MERGED_WINDOWS_STORE, PROGRESS_STORE,
                                 input.partitions()),
-                        Named.as(MERGE_PARTIALS), MERGED_WINDOWS_STORE, PROGRESS_STORE), topics, aggregates),
-                "partial"));
+                        Named.as(MERGE_PARTIALS), MERGED_WINDOWS_STORE, PROGRESS_STORE), topics, outputs(aggregates, false),
+                ROUTE_EMITTED), "partial"));
         return builder.build();
     }
 
@@ -158,7 +164,8 @@ public final class AggregationTopology {
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
         if (aggregates.customerLifetime()) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFETIME_STORE),
-                    Serdes.String(), internalSerdes.value(LIFETIME_STORE, CustomerLifetime.class)).withCachingEnabled());
+                    Serdes.String(), new CustomerLifetimeSerde(internalSerdes.value(LIFETIME_STORE, CustomerLifetime.class)
+                            .deserializer())).withCachingEnabled());
         }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MERGED_WINDOWS_STORE),
                 new AggregateKeySerde(), new MergedWindow.WindowSerde()).withCachingEnabled());
@@ -166,10 +173,18 @@ public final class AggregationTopology {
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
     }
 
+    /** The outputs of windows complete on one input partition, or of those the final stage combines. */
+    private static List<AggregateStream> outputs(StreamfoldProperties.Aggregates aggregates, boolean completeOnOnePartition) {
+        return outputs(aggregates).stream()
+                .filter(stream -> AggregateKey.completeOnOnePartition(stream.dimension()) == completeOnOnePartition)
+                .toList();
+    }
+
     /** One branch per output topic, named after it. */
-    private static void publish(KStream<WindowKey, Emitted> emitted, Topics topics, StreamfoldProperties.Aggregates aggregates) {
-        BranchedKStream<WindowKey, Emitted> byOutput = emitted.split(Named.as(ROUTE_EMITTED));
-        for (AggregateStream stream : outputs(aggregates)) {
+    private static void publish(KStream<WindowKey, Emitted> emitted, Topics topics, List<AggregateStream> streams,
+            String routeName) {
+        BranchedKStream<WindowKey, Emitted> byOutput = emitted.split(Named.as(routeName));
+        for (AggregateStream stream : streams) {
             Topic<WindowKey, WindowAggregate> output = topics.aggregates(stream);
             String name = stream.topicName().replace('.', '-');
             byOutput.branch((key, value) -> value.stream().equals(stream), Branched.withConsumer(records -> records

@@ -1,10 +1,8 @@
 package dev.streamfold.aggregation.window;
 
 import dev.streamfold.common.accounting.RecordAccounting;
-import dev.streamfold.common.aggregate.AggregateStream;
 import dev.streamfold.common.aggregate.Emission;
 import dev.streamfold.schemas.WindowKey;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * can come any more from anywhere, and its final result is published, once, on its {@code .final} topic. Until every
  * input partition has reported, nothing closes. A partial for a window already closed can still come in one case: an
  * order that enrichment re-routed between partitions is judged by its own source's progress, which may be behind;
- * it is applied, and the window's final result is published again with the header {@value #AMENDED_HEADER}.
+ * it is applied, and the window's final result is published again with the header {@value Emitted#AMENDED_HEADER}.
  *
  * <p>Windows older than the watermark by the retention are deleted (wall-clock punctuation). A partial for a deleted
  * window would mean a bug, and is thrown on (dead-lettered), never published as a wrong figure.
@@ -42,7 +40,6 @@ import org.slf4j.LoggerFactory;
 final class MergePartials implements Processor<String, MergeInput, WindowKey, Emitted> {
 
     static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
-    static final String AMENDED_HEADER = "streamfold.final.amended";
     /** The progress store's entry for the watermark up to which windows were closed. */
     static final int CLOSED_THROUGH = -1;
 
@@ -114,17 +111,13 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         if (windows.closesAt(key.kind(), key.windowStart()) <= closedThrough()) {
             log.info("{} changed after its final result was published (an order judged by a slower source); publishing"
                     + " it again", key);
-            RecordHeaders amended = new RecordHeaders();
-            amended.add(AMENDED_HEADER, "true".getBytes(StandardCharsets.UTF_8));
-            emit(key, total, Emission.FINAL, now, amended);
+            emit(key, total, Emission.FINAL, now, Emitted.amendedFinal());
         }
     }
 
     private void emit(AggregateKey key, Partial total, Emission emission, long now, Headers headers) {
-        long end = windows.spec(key.kind()).end(key.windowStart());
-        context.forward(new Record<>(new WindowKey(key.value(), Instant.ofEpochMilli(key.windowStart())), new Emitted(new AggregateStream(key.dimension(), key.kind(), emission),
-                total.toAggregate(key.dimension().id(), key.value(), key.windowStart(), end, emission == Emission.FINAL)),
-                now, headers));
+        Emitted emitted = Emitted.of(key, total, emission, windows);
+        context.forward(new Record<>(emitted.windowKey(), emitted, now, headers));
     }
 
     private void advance(Progress reported) {

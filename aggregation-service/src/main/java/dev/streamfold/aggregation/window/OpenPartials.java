@@ -82,6 +82,15 @@ final class OpenPartials {
         return closed;
     }
 
+    /** The windows that close after {@code previous} and by {@code streamTime}: closed by this move of stream time. */
+    List<AggregateKey> closingAfter(long previous, long streamTime) {
+        List<AggregateKey> closing = new ArrayList<>();
+        if (streamTime > previous) {
+            byClosingTime.subMap(previous, false, streamTime, true).values().forEach(closing::addAll);
+        }
+        return closing;
+    }
+
     /** Forgets the windows closed at {@code streamTime} that have nothing left to send. */
     void forgetClosed(long streamTime) {
         var closed = byClosingTime.headMap(streamTime, true);

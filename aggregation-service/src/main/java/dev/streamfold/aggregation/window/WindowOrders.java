@@ -2,6 +2,7 @@ package dev.streamfold.aggregation.window;
 
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.aggregate.Emission;
 import dev.streamfold.common.aggregate.WindowKind;
 import dev.streamfold.common.aggregate.WindowSpec;
 import dev.streamfold.common.order.RevenueRule;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -189,6 +191,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         advanceStreamTime(eventTime, now);
         // A closed window is not rebuilt after a restart: its change must go out in this transaction, not at the flush.
         send(open.takeDirty(reopened), now);
+        publishFinals(reopened, now, Emitted.amendedFinal());
         accounting.forwarded(stage);
         accounting.latency().record(LATENCY_STAGE, now, record.headers());
         tracing.continueTrace(SPAN, record.headers(), order.getEventId());
@@ -292,12 +295,14 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private void advanceStreamTime(long eventTime, long now) {
         long candidate = Math.min(eventTime, now);
         if (candidate > streamTime) {
+            long previous = streamTime;
             streamTime = candidate;
             streamTimes.put(partition, streamTime);
             List<AggregateKey> closing = open.dirtyClosedAt(streamTime);
             if (!closing.isEmpty()) {
                 send(closing, now);
             }
+            publishFinals(open.closingAfter(previous, streamTime), now, new RecordHeaders());
             open.forgetClosed(streamTime);
         }
     }
@@ -342,9 +347,24 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             if (open.isStale(key)) {
                 open.replace(key, rebuild(key));
             }
+            WindowingOutput output = key.completeOnOnePartition()
+                    ? Emitted.of(key, open.get(key), Emission.LIVE, windows)
+                    : new PartialUpdate(key, partition, open.get(key));
             // A copy each: a record's headers may be changed downstream (dead-letter headers), never a sibling's.
-            context.forward(new Record<String, WindowingOutput>(key.routingKey(),
-                    new PartialUpdate(key, partition, open.get(key)), now, new RecordHeaders(provenance.toArray())));
+            context.forward(new Record<>(key.routingKey(), output, now, new RecordHeaders(provenance.toArray())));
+        }
+    }
+
+    /**
+     * The final results of the windows complete on this partition among {@code keys}: this partition's stream time is
+     * their only watermark. Partials of other windows are closed by the final stage.
+     */
+    private void publishFinals(List<AggregateKey> keys, long now, Headers headers) {
+        for (AggregateKey key : keys) {
+            if (key.completeOnOnePartition()) {
+                context.forward(new Record<String, WindowingOutput>(key.routingKey(),
+                        Emitted.of(key, open.get(key), Emission.FINAL, windows), now, new RecordHeaders(headers.toArray())));
+            }
         }
     }
 

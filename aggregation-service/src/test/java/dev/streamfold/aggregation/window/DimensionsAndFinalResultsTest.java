@@ -13,6 +13,7 @@ import dev.streamfold.common.aggregate.Emission;
 import dev.streamfold.common.aggregate.WindowKind;
 import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.order.SourceStreamTime;
 import dev.streamfold.common.serde.AvroBinarySerde;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topic;
@@ -30,10 +31,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +160,40 @@ class DimensionsAndFinalResultsTest {
     }
 
     @Test
+    void shouldCloseACustomersWindowOnItsOwnPartitionAndAmendItForAStragglerOnTimeAtItsSource() {
+        // Given customer 1's orders in W1 on partition 0, then stream time past W1's end + grace (no other partition
+        // has reported: a customer's orders all come to its partition)
+        send(order("e1", 1, "books", 100, "EUR", W1.plusSeconds(10)));
+        send(order("e2", 1, "games", 250, "EUR", W1.plusSeconds(20)));
+        flush();
+        TestOutputTopic<WindowKey, WindowAggregate> finals = output(AggregateStream.finalResults(Dimension.CUSTOMER));
+        assertThat(finals.isEmpty()).isTrue();
+        send(order("e3", 2, "books", 300, "EUR", W2.plus(GRACE).plusSeconds(5)));
+
+        // Then customer 1's W1 is final at once, with both orders; the category's W1 waits for the other partitions
+        TestRecord<WindowKey, WindowAggregate> closed = finals.readRecord();
+        assertThat(closed.key()).isEqualTo(new WindowKey("1", W1));
+        assertThat(closed.value().getFinalResult()).isTrue();
+        assertThat(closed.value().getOrderCount()).isEqualTo(2);
+        assertThat(closed.value().getRevenueMinor()).isEqualTo(Map.of("EUR", 350L));
+        assertThat(closed.headers().lastHeader(Emitted.AMENDED_HEADER)).isNull();
+        assertThat(finals.isEmpty()).isTrue();
+        assertThat(output(AggregateStream.finalResults(Dimension.CATEGORY)).isEmpty()).isTrue();
+
+        // When an order of customer 1 in W1 comes that was on time at its source (enrichment kept it waiting)
+        sendJudgedAtSource(order("e4", 1, "toys", 50, "EUR", W1.plusSeconds(40)), W1.plusSeconds(45));
+        flush();
+
+        // Then W1 of customer 1 is published again, live and final, with the header saying it amends the final result
+        TestRecord<WindowKey, WindowAggregate> amended = finals.readRecord();
+        assertThat(amended.value().getOrderCount()).isEqualTo(3);
+        assertThat(amended.value().getRevenueMinor()).isEqualTo(Map.of("EUR", 400L));
+        assertThat(amended.headers().lastHeader(Emitted.AMENDED_HEADER)).isNotNull();
+        assertThat(latest(AggregateStream.live(Dimension.CUSTOMER)).get(new WindowKey("1", W1)).getOrderCount()).isEqualTo(3);
+        assertThat(finals.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldKeepLifetimeTotalsPerCustomerAcrossWindowsAndChanges() {
         // Given a customer's orders in two windows, one of them then cancelled
         EnrichedOrder first = databaseOrder(10, 1_000, 7, "books", 1_000, "EUR", W1.plusSeconds(1));
@@ -243,6 +280,12 @@ class DimensionsAndFinalResultsTest {
 
     private void send(EnrichedOrder order) {
         orders.pipeInput(Long.toString(order.getCustomerId()), order, wallClock);
+    }
+
+    private void sendJudgedAtSource(EnrichedOrder order, Instant sourceStreamTime) {
+        RecordHeaders headers = new RecordHeaders();
+        SourceStreamTime.stamp(headers, sourceStreamTime.toEpochMilli());
+        orders.pipeInput(new TestRecord<>(Long.toString(order.getCustomerId()), order, headers, wallClock));
     }
 
     private void progress(int partition, Instant streamTime) {
