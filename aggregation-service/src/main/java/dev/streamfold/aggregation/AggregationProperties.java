@@ -3,6 +3,7 @@ package dev.streamfold.aggregation;
 import dev.streamfold.common.config.StreamfoldProperties;
 
 import dev.streamfold.aggregation.window.WindowSettings;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -19,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  *                        ({@code streamfold.windows.*}, shared by every service), of tumbling and hopping windows
  * @param flushInterval   how often (wall clock) each input partition sends the partials of the windows that changed,
  *                        and its progress; about the commit interval: shorter costs more records, longer delays figures
+ * @param catchUpFlushInterval how often the changed partials are sent while an input partition works through a
+ *                        backlog (stream time behind the wall clock by more than the longest window + grace): less
+ *                        often than live, since every window it fills ended long ago; at least the flush interval
  * @param stragglerHorizon how long after a window closed on an input partition an order on time at its source
  *                        (re-routed, or caught up after an outage) is still applied exactly; later ones go to
  *                        {@code orders.late}. Costs disk: every order's contribution is kept that much longer
@@ -30,7 +34,13 @@ record AggregationProperties(
         @NotBlank String stateDir,
         @NotNull @DurationMin(millis = 1) Duration windowRetention,
         @DefaultValue("PT0.1S") @NotNull @DurationMin(millis = 1) Duration flushInterval,
+        @DefaultValue("PT1S") @NotNull @DurationMin(millis = 1) Duration catchUpFlushInterval,
         @DefaultValue("PT1H") @NotNull Duration stragglerHorizon) {
+
+    @AssertTrue(message = "aggregation.catch-up-flush-interval must be at least aggregation.flush-interval")
+    boolean isCatchUpFlushIntervalNoShorter() {
+        return flushInterval == null || catchUpFlushInterval == null || catchUpFlushInterval.compareTo(flushInterval) >= 0;
+    }
 
     /** The shared windows with this service's retention; refused if the retention is shorter than a window + grace. */
     WindowSettings windows(StreamfoldProperties.Windows shared) {

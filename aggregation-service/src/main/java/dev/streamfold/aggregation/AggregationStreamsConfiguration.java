@@ -5,6 +5,7 @@ import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.order.OrderRules;
 import dev.streamfold.common.serde.SerdeFactory;
+import dev.streamfold.common.streams.BoundedRocksDbMemory;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.deadletter.DeadLetterTopics;
@@ -31,7 +32,7 @@ class AggregationStreamsConfiguration {
     Topology aggregationTopology(Topics topics, SerdeFactory serdes, AggregationProperties aggregation,
             StreamfoldProperties streamfold, OrderRules orderRules, RecordAccounting accounting, RecordTracing tracing) {
         return AggregationTopology.build(topics, serdes, aggregation.windows(streamfold.windows()), streamfold.aggregates(),
-                orderRules, accounting, aggregation.flushInterval(), tracing);
+                orderRules, accounting, aggregation.flushInterval(), aggregation.catchUpFlushInterval(), tracing);
     }
 
     /**
@@ -56,10 +57,11 @@ class AggregationStreamsConfiguration {
 
     @Bean
     ManagedKafkaStreams aggregationStreams(Topology aggregationTopology, AggregationProperties aggregation,
-            RecordAccounting accounting, StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry) {
-        Properties properties = StreamsDefaults.withGuarantee(StreamsDefaults.exactlyOnce(aggregation.applicationId(),
+            RecordAccounting accounting, StreamfoldProperties streamfold, KafkaProperties kafka, MeterRegistry meterRegistry,
+            BoundedRocksDbMemory.Budget rocksDbMemory) {
+        Properties properties = StreamsDefaults.forService(StreamsDefaults.exactlyOnce(aggregation.applicationId(),
                 kafka.buildStreamsProperties(), aggregation.stateDir(), streamfold.topics().settings(),
-                streamfold.streams().numStandbyReplicas(), accounting), streamfold.streams().processingGuarantee());
+                streamfold.streams().numStandbyReplicas(), accounting), streamfold.streams(), rocksDbMemory);
         return new ManagedKafkaStreams(aggregationTopology, properties, meterRegistry, streamfold.streams().onThreadFailure());
     }
 

@@ -75,6 +75,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class PipelineBenchmark {
 
     private static final String PREFIX = "bench.";
+    /** The services' heap: with RocksDB's budget (64 MB) and the JVM's own memory, within the 512 MB a service may use. */
+    private static final String SERVICE_HEAP = "-Xmx256m";
     private static final int CUSTOMERS = 50_000;
     private static final int PRODUCTS = 500;
     private static final Duration SPAN = Duration.ofHours(2);
@@ -145,7 +147,7 @@ public final class PipelineBenchmark {
     private static void print(int orders, int partitions, List<Row> rows, String enrichmentCheck, String aggregationCheck) {
         double ceiling = rows.getFirst().rate();
         StringBuilder table = new StringBuilder(String.format("%n===== Streamfold benchmark: %,d orders, %d partitions, one"
-                + " broker and registry, %d cores, Java %s =====%n", orders, partitions,
+                + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + " =====%n", orders, partitions,
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
         table.append(String.format("%-46s %12s %7s %8s %9s%n", "row", "records/s", "ratio", "CPU s", "peak RSS"));
         for (Row row : rows) {
@@ -191,7 +193,7 @@ public final class PipelineBenchmark {
             String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
         int port = Ports.free();
         Path serviceDir = Files.createDirectories(workDir.resolve(row));
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), "-Xmx1g",
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), SERVICE_HEAP,
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamfold.schemas"));
         if (jfr) {
             command.add("-XX:FlightRecorderOptions=stackdepth=256");

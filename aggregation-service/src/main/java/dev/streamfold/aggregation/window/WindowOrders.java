@@ -79,6 +79,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private final RecordTracing tracing;
     private final String stage;
     private final Duration flushInterval;
+    private final Duration catchUpFlushInterval;
     private final String contributionsStore;
     private final String streamTimeStore;
     private final String lifetimeStore;
@@ -92,6 +93,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     /** Event-time stream time of this partition; {@link Long#MIN_VALUE} until the first order is accepted. */
     private long streamTime;
     private long reportedProgress = Long.MIN_VALUE;
+    private long lastFlush = Long.MIN_VALUE;
     /** Contributions before this event time were deleted (in memory: the first flush after a restart looks again). */
     private long forgottenBefore = Long.MIN_VALUE;
     /** Latency times and trace of the orders since the last flush, stamped on the partials it sends (not stored). */
@@ -102,11 +104,13 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     }
 
     WindowOrders(WindowSettings windows, List<Slot> slots, boolean customerLifetime, RecordAccounting accounting,
-            RecordTracing tracing, String stage, Duration flushInterval, String contributionsStore, String streamTimeStore,
-            String lifetimeStore) {
-        if (flushInterval.isZero() || flushInterval.isNegative()) {
-            throw new IllegalArgumentException("flush interval must be positive: " + flushInterval);
+            RecordTracing tracing, String stage, Duration flushInterval, Duration catchUpFlushInterval,
+            String contributionsStore, String streamTimeStore, String lifetimeStore) {
+        if (flushInterval.isZero() || flushInterval.isNegative() || catchUpFlushInterval.compareTo(flushInterval) < 0) {
+            throw new IllegalArgumentException("flush interval must be positive, and the catch-up interval no shorter: "
+                    + flushInterval + ", " + catchUpFlushInterval);
         }
+        this.catchUpFlushInterval = catchUpFlushInterval;
         this.windows = windows;
         this.slots = List.copyOf(slots);
         this.customerLifetime = customerLifetime;
@@ -326,8 +330,17 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         return input.map(RecordMetadata::topic).orElse(stage) + "-" + input.map(RecordMetadata::partition).orElse(partition);
     }
 
-    /** Sends every changed partial, then this partition's progress if it moved; record timestamps are the wall clock. */
+    /**
+     * Sends every changed partial, then this partition's progress if it moved; record timestamps are the wall clock.
+     * While the partition works through a backlog, only every catch-up interval: at backlog speed a window fills
+     * within a few flushes, and sending its growing partial (sketches and all) at each of them was most of the final
+     * stage's work (JFR, {@code PipelineBenchmark}); closing windows are sent as they close, whatever the interval.
+     */
     private void flush(long now) {
+        if (catchingUp(now) && now - lastFlush < catchUpFlushInterval.toMillis()) {
+            return;
+        }
+        lastFlush = now;
         send(open.takeDirty(), now);
         forgetOldContributions();
         if (streamTime > reportedProgress) {
@@ -335,6 +348,11 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             reportedProgress = streamTime;
         }
         open.forgetClosed(streamTime);
+    }
+
+    /** Every window this partition fills ended, with its grace, long before now. */
+    private boolean catchingUp(long now) {
+        return streamTime != Long.MIN_VALUE && windows.earliestOpenEventTime(now) > streamTime;
     }
 
     private void send(List<AggregateKey> keys, long now) {

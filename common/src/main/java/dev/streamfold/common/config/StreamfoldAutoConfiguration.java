@@ -18,7 +18,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import dev.streamfold.common.streams.BoundedRocksDbMemory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 
 /** Gives every service the registry-backed serdes, the topic declarations, the order rule and record accounting. */
@@ -68,6 +70,14 @@ public class StreamfoldAutoConfiguration {
     @ConditionalOnMissingBean
     RecordTracing recordTracing(ObjectProvider<Propagator> propagator) {
         return propagator.stream().findFirst().map(RecordTracing::new).orElseGet(RecordTracing::off);
+    }
+
+    /** Created only for a service that runs Kafka Streams (it asks for it); closed after its Kafka Streams. */
+    @Bean
+    @Lazy
+    @ConditionalOnMissingBean
+    BoundedRocksDbMemory.Budget rocksDbMemory(StreamfoldProperties properties) {
+        return new BoundedRocksDbMemory.Budget(properties.streams().rocksdbMemory().toBytes());
     }
 
     @Bean

@@ -16,6 +16,7 @@ import java.util.List;
 import java.time.Instant;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /** Settings every service shares; Kafka's bootstrap servers come from {@code spring.kafka.bootstrap-servers}. */
@@ -167,7 +168,8 @@ public record StreamfoldProperties(@NotNull @Valid Registry registry, @NotNull @
      */
     public record Streams(@DefaultValue("0") @Min(0) int numStandbyReplicas,
             @DefaultValue("replace-thread") @NotNull ThreadFailure onThreadFailure,
-            @DefaultValue("exactly-once-v2") @NotNull ProcessingGuarantee processingGuarantee) {
+            @DefaultValue("exactly-once-v2") @NotNull ProcessingGuarantee processingGuarantee,
+            @DefaultValue("64MB") @NotNull DataSize rocksdbMemory) {
     }
 
     public enum ThreadFailure { REPLACE_THREAD, SHUTDOWN_CLIENT }

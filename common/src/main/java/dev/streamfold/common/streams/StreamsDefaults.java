@@ -59,6 +59,17 @@ public final class StreamsDefaults {
     }
 
     /**
+     * The service's {@code streamfold.streams.*} settings: its processing guarantee ({@link #withGuarantee}) and one
+     * off-heap budget for all its RocksDB stores ({@link BoundedRocksDbMemory}).
+     */
+    public static Properties forService(Properties properties, StreamfoldProperties.Streams streams,
+            BoundedRocksDbMemory.Budget rocksDbMemory) {
+        properties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        properties.put(BoundedRocksDbMemory.CONFIG_KEY, rocksDbMemory);
+        return withGuarantee(properties, streams.processingGuarantee());
+    }
+
+    /**
      * Overrides the exactly-once default with the configured guarantee; anything else than exactly-once is logged,
      * since the figures are then exact only as long as nothing crashes.
      */

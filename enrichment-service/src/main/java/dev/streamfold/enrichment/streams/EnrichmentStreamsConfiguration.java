@@ -5,6 +5,7 @@ import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.deadletter.DeadLetterPublisher;
 import dev.streamfold.common.deadletter.DeadLetterTopics;
 import dev.streamfold.common.order.OrderRules;
+import dev.streamfold.common.streams.BoundedRocksDbMemory;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.TopicSettings;
@@ -36,10 +37,11 @@ class EnrichmentStreamsConfiguration {
 
     @Bean
     ManagedKafkaStreams enrichmentStreams(Topology enrichmentTopology, EnrichmentProperties enrichment, KafkaProperties kafka,
-            StreamfoldProperties streamfold, RecordAccounting accounting, MeterRegistry meterRegistry) {
-        Properties properties = StreamsDefaults.withGuarantee(StreamsDefaults.exactlyOnce(enrichment.applicationId(),
+            StreamfoldProperties streamfold, RecordAccounting accounting, MeterRegistry meterRegistry,
+            BoundedRocksDbMemory.Budget rocksDbMemory) {
+        Properties properties = StreamsDefaults.forService(StreamsDefaults.exactlyOnce(enrichment.applicationId(),
                 kafka.buildStreamsProperties(), enrichment.stateDir(), streamfold.topics().settings(),
-                streamfold.streams().numStandbyReplicas(), accounting), streamfold.streams().processingGuarantee());
+                streamfold.streams().numStandbyReplicas(), accounting), streamfold.streams(), rocksDbMemory);
         properties.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, enrichment.maxTaskIdle().toMillis());
         return new ManagedKafkaStreams(enrichmentTopology, properties, meterRegistry, streamfold.streams().onThreadFailure());
     }

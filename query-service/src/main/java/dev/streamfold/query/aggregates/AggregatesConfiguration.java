@@ -3,6 +3,7 @@ package dev.streamfold.query.aggregates;
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.aggregate.AggregateStream;
 import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.common.streams.BoundedRocksDbMemory;
 import dev.streamfold.common.streams.ManagedKafkaStreams;
 import dev.streamfold.common.streams.StreamsDefaults;
 import dev.streamfold.common.topic.Topic;
@@ -50,9 +51,10 @@ class AggregatesConfiguration {
     @Bean
     ManagedKafkaStreams aggregatesStreams(Topics topics, ServedAggregates served, QueryProperties query,
             StreamfoldProperties streamfold, KafkaProperties kafka, RecordAccounting accounting,
-            MeterRegistry meterRegistry) {
-        Properties settings = StreamsDefaults.exactlyOnce(query.applicationId(), kafka.buildStreamsProperties(),
-                query.stateDir(), streamfold.topics().settings(), streamfold.streams().numStandbyReplicas(), accounting);
+            MeterRegistry meterRegistry, BoundedRocksDbMemory.Budget rocksDbMemory) {
+        Properties settings = StreamsDefaults.forService(StreamsDefaults.exactlyOnce(query.applicationId(),
+                kafka.buildStreamsProperties(), query.stateDir(), streamfold.topics().settings(),
+                streamfold.streams().numStandbyReplicas(), accounting), streamfold.streams(), rocksDbMemory);
         if (!query.applicationServer().isBlank()) {
             // Where other instances reach this one for the keys it owns (interactive-query routing).
             settings.put(StreamsConfig.APPLICATION_SERVER_CONFIG, query.applicationServer());
