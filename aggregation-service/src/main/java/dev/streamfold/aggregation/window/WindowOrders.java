@@ -93,7 +93,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     /** Event-time stream time of this partition; {@link Long#MIN_VALUE} until the first order is accepted. */
     private long streamTime;
     private long reportedProgress = Long.MIN_VALUE;
-    private long lastFlush = Long.MIN_VALUE;
+    private long lastFlush;
     /** Contributions before this event time were deleted (in memory: the first flush after a restart looks again). */
     private long forgottenBefore = Long.MIN_VALUE;
     /** Latency times and trace of the orders since the last flush, stamped on the partials it sends (not stored). */
@@ -134,6 +134,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         this.streamTime = stored == null ? Long.MIN_VALUE : stored;
         this.open = new OpenPartials(windows);
         rebuildOpenWindows();
+        lastFlush = context.currentSystemTimeMs();
         context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 

@@ -6,6 +6,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
@@ -40,6 +41,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
                         + 4 * MEMTABLE_SIZE);
             }
             this.bytes = bytes;
+            // Kafka Streams loads the native library when it opens its first store, which is after this.
+            RocksDB.loadLibrary();
             this.cache = new LRUCache(bytes, -1, false, INDEX_AND_FILTER_SHARE);
             this.writeBuffers = new WriteBufferManager((long) (bytes * MEMTABLE_SHARE), cache);
         }
