@@ -75,6 +75,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class PipelineBenchmark {
 
     private static final String PREFIX = "bench.";
+    /**
+     * How long a service must have had nothing left to read before its output counts as complete: longer than the
+     * aggregation's catch-up flush interval (1 s), after which the partials of the windows still open go out.
+     */
+    private static final Duration SETTLED = Duration.ofSeconds(3);
     /** The services' heap: with RocksDB's budget (64 MB) and the JVM's own memory, within the 512 MB a service may use. */
     private static final String SERVICE_HEAP = "-Xmx256m";
     private static final int CUSTOMERS = 50_000;
@@ -187,7 +192,8 @@ public final class PipelineBenchmark {
     /**
      * The service's jar, as users run it, on the benchmark's topics; timed from its first handled order (by its own
      * {@code streamfold_records_total} of the stage it reads, so start-up and restoration are not counted) until it
-     * handled every order and committed everything it read, its internal topics included: its output is complete.
+     * handled every order and committed everything it read, its internal topics included, and stayed so for
+     * {@link #SETTLED}: its output is complete.
      */
     private static Row runService(LocalStack stack, Path workDir, Service service, String row, String applicationId,
             String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
@@ -214,7 +220,8 @@ public final class PipelineBenchmark {
             double done = 0;
             long peakRss = 0;
             ProcessHandle jvm = null;
-            while (done < orders || !caughtUp(admin, applicationId)) {
+            long lastBusy = System.nanoTime();
+            while (System.nanoTime() - lastBusy < SETTLED.toNanos()) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException(row + " exited; see " + workDir.resolve(row + ".log"));
                 }
@@ -223,12 +230,16 @@ public final class PipelineBenchmark {
                     first = done;
                     begin = System.nanoTime();
                 }
+                if (done < orders || !caughtUp(admin, applicationId)) {
+                    lastBusy = System.nanoTime();
+                }
                 if (jvm == null) {
                     jvm = ProcessHandle.of(process.pid()).flatMap(guard -> guard.descendants().findFirst()).orElse(null);
                 }
                 Thread.sleep(100);
             }
-            double seconds = (System.nanoTime() - begin) / 1e9;
+            // Until the last moment it still had something to read (within the 100 ms between looks).
+            double seconds = (lastBusy - begin) / 1e9 + 0.1;
             if (jvm != null) {
                 peakRss = peakRss(jvm.pid());
             }

@@ -6,7 +6,9 @@ import dev.streamfold.schemas.WindowKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class MergePartials implements Processor<String, MergeInput, WindowKey, Emitted> {
 
     static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    /** About the windows open at once on every dimension but the customer (whose windows are never merged here). */
+    static final int RECENT_WINDOWS = 4_096;
     /** The progress store's entry for the watermark up to which windows were closed. */
     static final int CLOSED_THROUGH = -1;
 
@@ -55,6 +59,16 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
     private ProcessorContext<WindowKey, Emitted> context;
     private KeyValueStore<AggregateKey, MergedWindow> merged;
     private KeyValueStore<Integer, Long> progress;
+    /**
+     * The windows merged last, as objects, written through to the store: decoding a window's partials (sketches and
+     * all) from the store at each partial that came was a third of this stage's time (JFR, {@code PipelineBenchmark}).
+     */
+    private final Map<AggregateKey, MergedWindow> recent = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<AggregateKey, MergedWindow> eldest) {
+            return size() > RECENT_WINDOWS;
+        }
+    };
     /** Windows starting before this were deleted by the last purge (derived again by the first purge after a restart). */
     private long forgottenBefore = Long.MIN_VALUE;
 
@@ -73,6 +87,8 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         this.context = context;
         this.merged = context.getStateStore(windowsStore);
         this.progress = context.getStateStore(progressStore);
+        // A task revived after an aborted transaction is initialised again, its stores restored to the last commit.
+        recent.clear();
         context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetOldWindows());
     }
 
@@ -95,16 +111,21 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
             throw new IllegalStateException("Cannot apply the partial of input partition " + update.sourcePartition()
                     + " to " + key + ": windows before " + Instant.ofEpochMilli(forgottenBefore) + " are forgotten already");
         }
-        MergedWindow window = merged.get(key);
+        MergedWindow window = recent.get(key);
+        if (window == null) {
+            window = merged.get(key);
+        }
         window = (window == null ? new MergedWindow() : window).with(update.sourcePartition(), update.partial());
         Partial total;
         try {
             total = window.total();
         } catch (ArithmeticException e) {
+            recent.remove(key);
             throw new ArithmeticException("The partial of input partition " + update.sourcePartition() + " overflows "
                     + key + " when combined with the other partitions'");
         }
         merged.put(key, window);
+        recent.put(key, window);
         long now = context.currentSystemTimeMs();
         // The partial's latency headers go on with the figures, for the query service to measure.
         emit(key, total, Emission.LIVE, now, record.headers());
@@ -197,6 +218,7 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
             }
         }
         old.forEach(merged::delete);
+        old.forEach(recent::remove);
         forgottenBefore = before;
     }
 }
