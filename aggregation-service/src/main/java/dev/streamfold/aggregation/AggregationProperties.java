@@ -2,6 +2,7 @@ package dev.streamfold.aggregation;
 
 import dev.streamfold.common.config.StreamfoldProperties;
 
+import dev.streamfold.aggregation.window.FlushSettings;
 import dev.streamfold.aggregation.window.WindowSettings;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
@@ -23,6 +24,11 @@ import org.springframework.validation.annotation.Validated;
  * @param catchUpFlushInterval how often the changed partials are sent while an input partition works through a
  *                        backlog (stream time behind the wall clock by more than the longest window + grace): less
  *                        often than live, since every window it fills ended long ago; at least the flush interval
+ * @param idlePartitionTimeout unset by default: every final result waits until every input partition has passed the
+ *                        window, however long one has no orders. Set (e.g. PT5M) for low traffic: a partition without
+ *                        orders for that long (wall clock) is left out of the watermark until it has orders again, so
+ *                        its silence no longer holds finals back; an order it gets later, or a backlog after an
+ *                        outage upstream, then amends the finals it changes ({@code streamfold.final.amended})
  * @param stragglerHorizon how long after a window closed on an input partition an order on time at its source
  *                        (re-routed, or caught up after an outage) is still applied exactly; later ones go to
  *                        {@code orders.late}. Costs disk: every order's contribution is kept that much longer
@@ -35,11 +41,18 @@ record AggregationProperties(
         @NotNull @DurationMin(millis = 1) Duration windowRetention,
         @DefaultValue("PT0.1S") @NotNull @DurationMin(millis = 1) Duration flushInterval,
         @DefaultValue("PT1S") @NotNull @DurationMin(millis = 1) Duration catchUpFlushInterval,
+        @DurationMin(millis = 1) Duration idlePartitionTimeout,
         @DefaultValue("PT1H") @NotNull Duration stragglerHorizon) {
 
     @AssertTrue(message = "aggregation.catch-up-flush-interval must be at least aggregation.flush-interval")
     boolean isCatchUpFlushIntervalNoShorter() {
         return flushInterval == null || catchUpFlushInterval == null || catchUpFlushInterval.compareTo(flushInterval) >= 0;
+    }
+
+    /** When partials and progress are sent. */
+    FlushSettings flushing() {
+        return new FlushSettings(flushInterval, catchUpFlushInterval,
+                idlePartitionTimeout == null ? FlushSettings.NEVER_IDLE : idlePartitionTimeout);
     }
 
     /** The shared windows with this service's retention; refused if the retention is shorter than a window + grace. */

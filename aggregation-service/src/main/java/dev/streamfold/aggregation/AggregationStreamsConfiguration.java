@@ -32,7 +32,7 @@ class AggregationStreamsConfiguration {
     Topology aggregationTopology(Topics topics, SerdeFactory serdes, AggregationProperties aggregation,
             StreamfoldProperties streamfold, OrderRules orderRules, RecordAccounting accounting, RecordTracing tracing) {
         return AggregationTopology.build(topics, serdes, aggregation.windows(streamfold.windows()), streamfold.aggregates(),
-                orderRules, accounting, aggregation.flushInterval(), aggregation.catchUpFlushInterval(), tracing);
+                orderRules, accounting, aggregation.flushing(), tracing);
     }
 
     /**

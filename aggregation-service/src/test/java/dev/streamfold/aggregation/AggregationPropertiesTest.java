@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamfold.common.config.StreamfoldProperties;
+import dev.streamfold.aggregation.window.FlushSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -31,6 +32,27 @@ class AggregationPropertiesTest {
             assertThat(started).hasNotFailed();
             assertThat(started.getBean(AggregationProperties.class).windows(SHARED).retention()).isEqualTo(Duration.ofDays(2));
         });
+    }
+
+    @Test
+    void shouldFlushEveryIntervalAndNeverCountAPartitionIdleUnlessAsked() {
+        // Given the defaults, When the flush settings are made, Then 100 ms live, 1 s catching up, never idle
+        context.withPropertyValues("aggregation.window-retention=P1D").run(started -> {
+            FlushSettings flushing = started.getBean(AggregationProperties.class).flushing();
+            assertThat(flushing).isEqualTo(new FlushSettings(Duration.ofMillis(100), Duration.ofSeconds(1),
+                    FlushSettings.NEVER_IDLE));
+        });
+        // Given an idle timeout, Then it is used
+        context.withPropertyValues("aggregation.window-retention=P1D", "aggregation.idle-partition-timeout=PT5M")
+                .run(started -> assertThat(started.getBean(AggregationProperties.class).flushing().idlePartitionTimeout())
+                        .isEqualTo(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void shouldRefuseACatchUpFlushIntervalShorterThanTheFlushInterval() {
+        // Given a catch-up interval shorter than the flush interval, When bound, Then the context fails
+        context.withPropertyValues("aggregation.window-retention=P1D", "aggregation.flush-interval=PT2S",
+                "aggregation.catch-up-flush-interval=PT1S").run(started -> assertThat(started).hasFailed());
     }
 
     @Test

@@ -69,7 +69,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <pre>
  * ./mvnw -Pbenchmark -DskipTests verify [-Dbenchmark.orders=1000000] [-Dbenchmark.jfr=true]
  * </pre>
- * With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
+ * With {@code benchmark.baseline-aggregation-jar} (the jar of an earlier build), that jar runs too, exactly-once on the
+ * same input, so that a change is measured before and after in one run (its output writes the same topics, after
+ * the check). With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
  * written to {@code suite/target/benchmark/<row>.jfr}.
  */
 public final class PipelineBenchmark {
@@ -125,6 +127,12 @@ public final class PipelineBenchmark {
                     PREFIX + "orders.enriched", orders, jfr, concat(configuration,
                             "--aggregation.state-dir=" + workDir.resolve("aggregation/state"))));
             String aggregationCheck = generated.checkWindows(bootstrap, topics);
+            String baseline = System.getProperty("benchmark.baseline-aggregation-jar", "").trim();
+            if (!baseline.isEmpty()) {
+                rows.add(runService(stack, workDir, Service.AGGREGATION, Path.of(baseline), "aggregation-baseline",
+                        "bench-aggregation-baseline", PREFIX + "orders.enriched", orders, jfr, concat(configuration,
+                                "--aggregation.state-dir=" + workDir.resolve("aggregation-baseline/state"))));
+            }
             rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation-alos", "bench-aggregation-alos",
                     PREFIX + "orders.enriched", orders, jfr, concat(configuration,
                             "--aggregation.state-dir=" + workDir.resolve("aggregation-alos/state"),
@@ -197,6 +205,11 @@ public final class PipelineBenchmark {
      */
     private static Row runService(LocalStack stack, Path workDir, Service service, String row, String applicationId,
             String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
+        return runService(stack, workDir, service, service.jar(), row, applicationId, stage, orders, jfr, arguments);
+    }
+
+    private static Row runService(LocalStack stack, Path workDir, Service service, Path jar, String row,
+            String applicationId, String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
         int port = Ports.free();
         Path serviceDir = Files.createDirectories(workDir.resolve(row));
         List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), SERVICE_HEAP,
@@ -205,7 +218,7 @@ public final class PipelineBenchmark {
             command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=filename=" + workDir.resolve(row + ".jfr") + ",settings=profile");
         }
-        command.addAll(List.of("-jar", service.jar().toString(), "--server.address=127.0.0.1", "--server.port=" + port,
+        command.addAll(List.of("-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + port,
                 "--spring.kafka.bootstrap-servers=" + stack.endpoints().bootstrapServers(),
                 "--streamfold.registry.url=" + stack.endpoints().registryUrl(), "--streamfold.topics.prefix=" + PREFIX,
                 "--streamfold.topics.replication-factor=1", "--" + service.id() + ".application-id=" + applicationId));
@@ -245,8 +258,12 @@ public final class PipelineBenchmark {
             }
             double cpu = jvm == null ? Double.NaN
                     : jvm.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);
-            String name = row.equals("enrichment") ? "enrichment-service (exactly-once)"
-                    : row.equals("aggregation") ? "aggregation-service (exactly-once)" : "aggregation-service (at_least_once)";
+            String name = switch (row) {
+                case "enrichment" -> "enrichment-service (exactly-once)";
+                case "aggregation" -> "aggregation-service (exactly-once)";
+                case "aggregation-baseline" -> "baseline aggregation jar (exactly-once)";
+                default -> "aggregation-service (at_least_once)";
+            };
             return new Row(name, (orders - first) / seconds, cpu, peakRss);
         }
     }

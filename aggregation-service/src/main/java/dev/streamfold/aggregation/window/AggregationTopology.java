@@ -112,17 +112,14 @@ public final class AggregationTopology {
     public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows,
             StreamfoldProperties.Aggregates aggregates, OrderRules rules, RecordAccounting accounting, Duration flushInterval,
             RecordTracing tracing) {
-        return build(topics, internalSerdes, windows, aggregates, rules, accounting, flushInterval, flushInterval, tracing);
+        return build(topics, internalSerdes, windows, aggregates, rules, accounting, FlushSettings.every(flushInterval),
+                tracing);
     }
 
-    /**
-     * @param catchUpFlushInterval how often changed partials are sent while an input partition works through a backlog
-     *                             (its stream time behind the wall clock by more than the longest window + grace, so
-     *                             every window it fills ended long ago): a window closing is sent at once all the same
-     */
+    /** @param flushing when partials and progress are sent, also while catching up, and when a partition is idle */
     public static Topology build(Topics topics, SerdeFactory internalSerdes, WindowSettings windows,
-            StreamfoldProperties.Aggregates aggregates, OrderRules rules, RecordAccounting accounting, Duration flushInterval,
-            Duration catchUpFlushInterval, RecordTracing tracing) {
+            StreamfoldProperties.Aggregates aggregates, OrderRules rules, RecordAccounting accounting, FlushSettings flushing,
+            RecordTracing tracing) {
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
         Topic<String, EnrichedOrder> late = topics.ordersLate();
         StreamsBuilder builder = new StreamsBuilder();
@@ -138,8 +135,7 @@ public final class AggregationTopology {
                         Named.as(VALIDATE_ORDERS))
                 .process(() -> new WindowOrders(windows, WindowOrders.slots(aggregates.dimensions(),
                                 aggregates.hoppingDimensions()), aggregates.customerLifetime(), accounting, tracing,
-                                input.name(), flushInterval, catchUpFlushInterval, ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE,
-                                LIFETIME_STORE),
+                                input.name(), flushing, ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE, LIFETIME_STORE),
                         Named.as(WINDOW_ORDERS), windowingStores.toArray(String[]::new));
 
         BranchedKStream<String, WindowingOutput> routes = windowed.split(Named.as(ROUTE))

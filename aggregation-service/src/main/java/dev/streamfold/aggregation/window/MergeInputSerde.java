@@ -13,6 +13,8 @@ final class MergeInputSerde implements Serde<MergeInput> {
     private static final byte VERSION = 1;
     private static final byte PARTIAL = 1;
     private static final byte PROGRESS = 2;
+    /** Progress of an idle partition: a type of its own, so that progress records of earlier versions read the same. */
+    private static final byte IDLE_PROGRESS = 3;
 
     @Override
     public Serializer<MergeInput> serializer() {
@@ -35,7 +37,7 @@ final class MergeInputSerde implements Serde<MergeInput> {
                     update.partial().write(out);
                 }
                 case Progress progress -> {
-                    out.writeByte(PROGRESS);
+                    out.writeByte(progress.idle() ? IDLE_PROGRESS : PROGRESS);
                     out.writeInt(progress.sourcePartition());
                     out.writeLong(progress.streamTime());
                 }
@@ -53,7 +55,8 @@ final class MergeInputSerde implements Serde<MergeInput> {
         int sourcePartition = in.readInt();
         return switch (type) {
             case PARTIAL -> new PartialUpdate(AggregateKeySerde.read(in, length), sourcePartition, Partial.read(in, length));
-            case PROGRESS -> new Progress(sourcePartition, in.readLong());
+            case PROGRESS -> new Progress(sourcePartition, in.readLong(), false);
+            case IDLE_PROGRESS -> new Progress(sourcePartition, in.readLong(), true);
             default -> throw new SerializationException("Unknown record type " + type);
         };
     }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Windows close by a watermark: the lowest progress among all input partitions, each sent to every partition of the
  * repartition topic after the partials it covers. When the watermark passes a window's end + grace, no partial of it
  * can come any more from anywhere, and its final result is published, once, on its {@code .final} topic. Until every
- * input partition has reported, nothing closes. A partial for a window already closed can still come in one case: an
+ * input partition has reported, nothing closes. With {@code aggregation.idle-partition-timeout} set, a partition that
+ * reported itself idle is left out of the minimum until it reports again (if all are idle, the highest progress
+ * counts); its later partials amend the finals they change. A partial for a window already closed can still come in one case: an
  * order that enrichment re-routed between partitions is judged by its own source's progress, which may be behind;
  * it is applied, and the window's final result is published again with the header {@value Emitted#AMENDED_HEADER}.
  *
@@ -142,11 +144,23 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
     }
 
     private void advance(Progress reported) {
-        Long known = progress.get(reported.sourcePartition());
-        if (known != null && reported.streamTime() <= known) {
+        int partition = reported.sourcePartition();
+        Long known = progress.get(partition);
+        boolean moved = known == null || reported.streamTime() > known;
+        boolean idlenessChanged = isIdle(partition) != reported.idle();
+        if (!moved && !idlenessChanged) {
             return;
         }
-        progress.put(reported.sourcePartition(), reported.streamTime());
+        if (moved) {
+            progress.put(partition, reported.streamTime());
+        }
+        if (idlenessChanged) {
+            if (reported.idle()) {
+                progress.put(idleFlag(partition), 1L);
+            } else {
+                progress.delete(idleFlag(partition));
+            }
+        }
         long watermark = watermark();
         long closedThrough = closedThrough();
         if (watermark != Long.MIN_VALUE && watermark > closedThrough) {
@@ -187,17 +201,36 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         return closed == null ? Long.MIN_VALUE : closed;
     }
 
-    /** The lowest progress among all input partitions, or {@link Long#MIN_VALUE} while one has not reported. */
+    /**
+     * The lowest progress among the input partitions that are not idle, or {@link Long#MIN_VALUE} while one of them has
+     * not reported. When every partition is idle, everything sent has been received: the highest progress.
+     */
     long watermark() {
         long lowest = Long.MAX_VALUE;
+        long highestIdle = Long.MIN_VALUE;
+        boolean anyActive = false;
         for (int partition = 0; partition < inputPartitions; partition++) {
             Long streamTime = progress.get(partition);
+            if (isIdle(partition)) {
+                highestIdle = streamTime == null ? highestIdle : Math.max(highestIdle, streamTime);
+                continue;
+            }
             if (streamTime == null) {
                 return Long.MIN_VALUE;
             }
+            anyActive = true;
             lowest = Math.min(lowest, streamTime);
         }
-        return lowest;
+        return anyActive ? lowest : highestIdle;
+    }
+
+    private boolean isIdle(int partition) {
+        return progress.get(idleFlag(partition)) != null;
+    }
+
+    /** The progress store's entry saying that an input partition reported itself idle (below {@link #CLOSED_THROUGH}). */
+    private static int idleFlag(int partition) {
+        return CLOSED_THROUGH - 1 - partition;
     }
 
     /** Keys sort by window start (see {@link AggregateKeySerde}), so the old windows come first. */

@@ -78,8 +78,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private final RecordAccounting accounting;
     private final RecordTracing tracing;
     private final String stage;
-    private final Duration flushInterval;
-    private final Duration catchUpFlushInterval;
+    private final FlushSettings flushing;
     private final String contributionsStore;
     private final String streamTimeStore;
     private final String lifetimeStore;
@@ -94,6 +93,9 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     private long streamTime;
     private long reportedProgress = Long.MIN_VALUE;
     private long lastFlush;
+    /** Wall clock of the last order processed (or of the start); the partition is idle long after it. */
+    private long lastOrder;
+    private boolean reportedIdle;
     /** Contributions before this event time were deleted (in memory: the first flush after a restart looks again). */
     private long forgottenBefore = Long.MIN_VALUE;
     /** Latency times and trace of the orders since the last flush, stamped on the partials it sends (not stored). */
@@ -104,20 +106,15 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
     }
 
     WindowOrders(WindowSettings windows, List<Slot> slots, boolean customerLifetime, RecordAccounting accounting,
-            RecordTracing tracing, String stage, Duration flushInterval, Duration catchUpFlushInterval,
-            String contributionsStore, String streamTimeStore, String lifetimeStore) {
-        if (flushInterval.isZero() || flushInterval.isNegative() || catchUpFlushInterval.compareTo(flushInterval) < 0) {
-            throw new IllegalArgumentException("flush interval must be positive, and the catch-up interval no shorter: "
-                    + flushInterval + ", " + catchUpFlushInterval);
-        }
-        this.catchUpFlushInterval = catchUpFlushInterval;
+            RecordTracing tracing, String stage, FlushSettings flushing, String contributionsStore, String streamTimeStore,
+            String lifetimeStore) {
+        this.flushing = flushing;
         this.windows = windows;
         this.slots = List.copyOf(slots);
         this.customerLifetime = customerLifetime;
         this.accounting = accounting;
         this.tracing = tracing;
         this.stage = stage;
-        this.flushInterval = flushInterval;
         this.contributionsStore = contributionsStore;
         this.streamTimeStore = streamTimeStore;
         this.lifetimeStore = lifetimeStore;
@@ -135,7 +132,8 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         this.open = new OpenPartials(windows);
         rebuildOpenWindows();
         lastFlush = context.currentSystemTimeMs();
-        context.schedule(flushInterval, PunctuationType.WALL_CLOCK_TIME, this::flush);
+        lastOrder = lastFlush;
+        context.schedule(flushing.interval(), PunctuationType.WALL_CLOCK_TIME, this::flush);
     }
 
     /** Every window still open gets its partial back from the store, and is sent again (replacing is harmless). */
@@ -162,6 +160,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
 
     @Override
     public void process(Record<String, EnrichedOrder> record) {
+        lastOrder = context.currentSystemTimeMs();
         EnrichedOrder order = record.value();
         long eventTime = order.getEventTime().toEpochMilli();
         String identity = OrderContribution.identityOf(order);
@@ -338,15 +337,17 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
      * stage's work (JFR, {@code PipelineBenchmark}); closing windows are sent as they close, whatever the interval.
      */
     private void flush(long now) {
-        if (catchingUp(now) && now - lastFlush < catchUpFlushInterval.toMillis()) {
+        if (catchingUp(now) && now - lastFlush < flushing.catchUpInterval().toMillis()) {
             return;
         }
         lastFlush = now;
         send(open.takeDirty(), now);
         forgetOldContributions();
-        if (streamTime > reportedProgress) {
-            context.forward(new Record<String, WindowingOutput>(PROGRESS_KEY, new Progress(partition, streamTime), now));
+        boolean idle = now - lastOrder >= flushing.idlePartitionTimeout().toMillis();
+        if (streamTime > reportedProgress || idle != reportedIdle) {
+            context.forward(new Record<String, WindowingOutput>(PROGRESS_KEY, new Progress(partition, streamTime, idle), now));
             reportedProgress = streamTime;
+            reportedIdle = idle;
         }
         open.forgetClosed(streamTime);
     }

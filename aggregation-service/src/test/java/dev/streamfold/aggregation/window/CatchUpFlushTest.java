@@ -93,8 +93,8 @@ class CatchUpFlushTest {
     private void start(Instant now) {
         wallClock = now;
         driver = new TopologyTestDriver(AggregationTopology.build(topics, AvroBinarySerde.factory(), new WindowSettings(SIZE,
-                        GRACE), StreamfoldProperties.Aggregates.defaults(), OrderRules.defaults(), accounting, FLUSH,
-                        CATCH_UP_FLUSH, RecordTracing.off()),
+                        GRACE), StreamfoldProperties.Aggregates.defaults(), OrderRules.defaults(), accounting,
+                        new FlushSettings(FLUSH, CATCH_UP_FLUSH, FlushSettings.NEVER_IDLE), RecordTracing.off()),
                 StreamsDefaults.exactlyOnce("aggregation-catch-up-test", "unused:9092", stateDir.toString(), (short) 1,
                         accounting), now);
         Topic<String, EnrichedOrder> input = topics.ordersEnriched();
