@@ -57,8 +57,9 @@ public final class EnrichmentTopology {
     public static final String PRODUCTS_STORE = "product-versions";
     public static final String VALIDATE_ORDER = "validate-order";
     public static final String STAMP_SOURCE_STREAM_TIME = "stamp-source-stream-time";
-    /** Per {@code orders} partition, its event-time stream time (see {@link StampSourceStreamTime}). */
-    public static final String SOURCE_STREAM_TIME_STORE = "orders-source-stream-time";
+    /** Per {@code orders} partition and publisher, its event-time stream time (see {@link StampSourceStreamTime}). */
+    // Keyed "<partition>/<publisher>" (the store keyed by partition alone was "orders-source-stream-time").
+    public static final String SOURCE_STREAM_TIME_STORE = "orders-stream-time-per-publisher";
     public static final String CHECK_OWNER_PARTITION = "check-owner-partition";
     public static final String ROUTE_BY_PARTITION = "route-by-partition-";
     public static final String OWNER_BRANCH = "on-owner";
@@ -111,7 +112,7 @@ public final class EnrichmentTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_REFERENCES_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STREAM_TIME_STORE),
-                Serdes.Integer(), Serdes.Long()).withCachingEnabled());
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
 
         String ordersStage = topics.orders().name();
         KStream<String, Order> validated = builder.stream(topics.orders().name(), topics.orders().consumedAs(ORDERS_SOURCE))

@@ -18,6 +18,7 @@ import dev.streamfold.common.topic.Topics;
 import dev.streamfold.schemas.Customer;
 import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.Order;
+import dev.streamfold.schemas.OrderOperation;
 import dev.streamfold.schemas.OrderSource;
 import dev.streamfold.schemas.Product;
 import java.nio.file.Path;
@@ -159,6 +160,25 @@ class EnrichmentTopologyTest {
         assertThat(enriched.readRecordsToList()).extracting(record -> record.value().getOrderId(),
                         record -> SourceStreamTime.of(record.headers()).orElseThrow())
                 .containsExactlyInAnyOrder(tuple(6001L, ORDER_PLACED.toEpochMilli()), tuple(6002L, ORDER_PLACED.toEpochMilli()));
+    }
+
+    @Test
+    void shouldJudgeTheDatabaseCaptureByItsOwnProgressWhileDirectPublishersMoveOn() {
+        // Given customer 2 and a product, and the database capture's last order placed five minutes ago
+        customers.pipeInput("2", customer(2, "max@example.com", "AT", "SILVER"), CUSTOMER_UPDATED);
+        products.pipeInput("42", product(42, "Espresso machine", "kitchen"), CUSTOMER_UPDATED);
+        Instant captured = ORDER_PLACED.minus(Duration.ofMinutes(5));
+        orders.pipeInput("2", fromDatabase(placedAt(order(6010, 2, 42), captured)), ORDER_PLACED);
+        // When an application publishes an order placed now, and then the capture resumes with an order placed a
+        // minute after its last one (it was down meanwhile)
+        orders.pipeInput("2", order(6011, 2, 42), ORDER_PLACED);
+        orders.pipeInput("2", fromDatabase(placedAt(order(6012, 2, 42), captured.plus(Duration.ofMinutes(1)))), ORDER_PLACED);
+        // Then each order carries the progress of its own publisher on that partition: the capture's backlog is judged
+        // by the capture's progress, not made late by the application's
+        assertThat(enriched.readRecordsToList()).extracting(record -> record.value().getOrderId(),
+                        record -> SourceStreamTime.of(record.headers()).orElseThrow())
+                .containsExactly(tuple(6010L, captured.toEpochMilli()), tuple(6011L, ORDER_PLACED.toEpochMilli()),
+                        tuple(6012L, captured.plus(Duration.ofMinutes(1)).toEpochMilli()));
     }
 
     @Test
@@ -598,6 +618,11 @@ class EnrichmentTopologyTest {
 
     private static Product validFrom(Product product, Instant validFrom) {
         return Product.newBuilder(product).setValidFrom(validFrom).setUpdatedAt(validFrom).build();
+    }
+
+    private static Order fromDatabase(Order order) {
+        return Order.newBuilder(order).setSource(OrderSource.DATABASE).setOperation(OrderOperation.INSERT).setVersion(1L)
+                .build();
     }
 
     private static Order placedAt(Order order, Instant eventTime) {
