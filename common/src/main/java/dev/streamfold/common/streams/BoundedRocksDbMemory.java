@@ -31,7 +31,6 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /** The cache and write-buffer manager every store of one instance shares; closed with the application. */
     public static final class Budget implements AutoCloseable {
 
-        private final long bytes;
         private final Cache cache;
         private final WriteBufferManager writeBuffers;
 
@@ -40,15 +39,10 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
                 throw new IllegalArgumentException("A RocksDB memory budget of " + bytes + " bytes is too small; at least "
                         + 4 * MEMTABLE_SIZE);
             }
-            this.bytes = bytes;
             // Kafka Streams loads the native library when it opens its first store, which is after this.
             RocksDB.loadLibrary();
             this.cache = new LRUCache(bytes, -1, false, INDEX_AND_FILTER_SHARE);
             this.writeBuffers = new WriteBufferManager((long) (bytes * MEMTABLE_SHARE), cache);
-        }
-
-        public long bytes() {
-            return bytes;
         }
 
         @Override
