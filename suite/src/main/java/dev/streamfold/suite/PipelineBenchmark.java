@@ -62,7 +62,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code ../shared/performance.md}); the enrichment service's jar (exactly-once) turning them into
  * {@code orders.enriched}; the aggregation service's jar over those, exactly-once, then again with
  * {@code at_least_once}. Each service runs with its production configuration, only pointed at the benchmark's topics.
- * Prints records per second, the ratio to the passthrough, CPU seconds and peak RSS per row; then checks that every
+ * Prints records per second in steady state (over the second half of the input, see {@link #WARM_UP}) and over the
+ * whole run, the ratio to the passthrough, CPU seconds and peak RSS per row, how busy the service's stream thread and
+ * the machine were; then checks that every
  * order was enriched exactly once and that every window of the total and of every category equals what the generated
  * orders add up to. A benchmark that prints figures, not a test: the check is reported, nothing else is asserted.
  *
@@ -84,6 +86,13 @@ public final class PipelineBenchmark {
     private static final Duration SETTLED = Duration.ofSeconds(3);
     /** The services' heap: with RocksDB's budget (64 MB) and the JVM's own memory, within the 512 MB a service may use. */
     private static final String SERVICE_HEAP = "-Xmx256m";
+    /**
+     * The share of the input read before the rates are timed: a service starts cold, and its JIT compiler took more CPU
+     * than its stream thread in a 300,000-order run (per-thread CPU from /proc: 18 s against 8 s in enrichment, on the
+     * same 2 cores), while the passthrough runs in the benchmark's JVM, warm from writing the input. Steady state is
+     * what a service that runs for days delivers; the whole run's rate is printed beside it.
+     */
+    private static final double WARM_UP = 0.5;
     private static final int CUSTOMERS = 50_000;
     private static final int PRODUCTS = 500;
     private static final Duration SPAN = Duration.ofHours(2);
@@ -95,7 +104,8 @@ public final class PipelineBenchmark {
     private PipelineBenchmark() {
     }
 
-    record Row(String name, double rate, double cpuSeconds, long peakRssBytes) {
+    record Row(String name, double rate, double wholeRunRate, double cpuSeconds, long peakRssBytes, double threadBusy,
+            double machineBusy) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -116,13 +126,15 @@ public final class PipelineBenchmark {
                     orders, topics.orders().partitions());
             generated.write(bootstrap, topics);
 
-            double passthrough = passthrough(bootstrap, topics.orders().name(), passthroughOut, orders);
+            Passthrough passthrough = passthrough(bootstrap, topics.orders().name(), passthroughOut, orders);
             List<Row> rows = new ArrayList<>();
-            rows.add(new Row("raw consume → produce passthrough", passthrough, Double.NaN, 0));
+            rows.add(new Row("raw consume → produce passthrough", passthrough.rate(), passthrough.wholeRunRate(),
+                    Double.NaN, 0, Double.NaN, passthrough.machineBusy()));
             rows.add(runService(stack, workDir, Service.ENRICHMENT, "enrichment", "bench-enrichment", PREFIX + "orders",
-                    orders, jfr, List.of("--enrichment.state-dir=" + workDir.resolve("enrichment/state"))));
+                    orders, jfr, concat(arguments("benchmark.enrichment-args"),
+                            "--enrichment.state-dir=" + workDir.resolve("enrichment/state"))));
             String enrichmentCheck = generated.checkEnriched(bootstrap, topics);
-            List<String> configuration = aggregationArguments();
+            List<String> configuration = arguments("benchmark.aggregation-args");
             rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation", "bench-aggregation-eos",
                     PREFIX + "orders.enriched", orders, jfr, concat(configuration,
                             "--aggregation.state-dir=" + workDir.resolve("aggregation/state"))));
@@ -137,17 +149,21 @@ public final class PipelineBenchmark {
                     PREFIX + "orders.enriched", orders, jfr, concat(configuration,
                             "--aggregation.state-dir=" + workDir.resolve("aggregation-alos/state"),
                             // Writes the same output topics as the exactly-once run, whose output was checked above.
-                            "--streamfold.streams.processing-guarantee=at-least-once")));
+                            "--streamfold.streams.processing-guarantee=at-least-once",
+                            // Exactly-once's commit interval, so that the row differs by the guarantee alone (and its
+                            // offsets, which time the run, move as often as exactly-once's).
+                            "--spring.kafka.streams.properties.commit.interval.ms=100")));
             print(orders, topics.orders().partitions(), rows, enrichmentCheck, aggregationCheck);
         }
     }
 
     /**
-     * The aggregation's configuration as it ships, or with {@code -Dbenchmark.aggregation-args} (space separated, e.g.
-     * {@code --streamfold.aggregates.dimensions=category,total}) to measure another one.
+     * A service's configuration as it ships, or with {@code -Dbenchmark.aggregation-args} or
+     * {@code -Dbenchmark.enrichment-args} (space separated, e.g. {@code --streamfold.aggregates.dimensions=category,total})
+     * to measure another one.
      */
-    private static List<String> aggregationArguments() {
-        String extra = System.getProperty("benchmark.aggregation-args", "").trim();
+    private static List<String> arguments(String property) {
+        String extra = System.getProperty(property, "").trim();
         return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }
 
@@ -162,18 +178,25 @@ public final class PipelineBenchmark {
         StringBuilder table = new StringBuilder(String.format("%n===== Streamfold benchmark: %,d orders, %d partitions, one"
                 + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + " =====%n", orders, partitions,
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
-        table.append(String.format("%-46s %12s %7s %8s %9s%n", "row", "records/s", "ratio", "CPU s", "peak RSS"));
+        table.append(String.format("%-46s %12s %7s %12s %8s %9s %12s %13s%n", "row", "records/s", "ratio", "whole run",
+                "CPU s", "peak RSS", "stream busy", "machine busy"));
         for (Row row : rows) {
-            table.append(String.format("%-46s %,12.0f %7.2f %8s %9s%n", row.name(), row.rate(), row.rate() / ceiling,
+            table.append(String.format("%-46s %,12.0f %7.2f %,12.0f %8s %9s %12s %13s%n", row.name(), row.rate(),
+                    row.rate() / ceiling, row.wholeRunRate(),
                     Double.isNaN(row.cpuSeconds()) ? "–" : String.format("%.1f", row.cpuSeconds()),
-                    row.peakRssBytes() == 0 ? "–" : (row.peakRssBytes() >> 20) + " MB"));
+                    row.peakRssBytes() == 0 ? "–" : (row.peakRssBytes() >> 20) + " MB",
+                    Double.isNaN(row.threadBusy()) ? "–" : String.format("%.0f %%", 100 * row.threadBusy()),
+                    Double.isNaN(row.machineBusy()) ? "–" : String.format("%.0f %%", 100 * row.machineBusy())));
         }
         table.append(String.format("enrichment output: %s%naggregation output: %s%n", enrichmentCheck, aggregationCheck));
         System.out.println(table);
     }
 
     /** Bytes in, the same bytes out, at-least-once with the clients' defaults: the ceiling of one hop. */
-    private static double passthrough(String bootstrap, String from, String to, int orders) {
+    record Passthrough(double rate, double wholeRunRate, double machineBusy) {
+    }
+
+    private static Passthrough passthrough(String bootstrap, String from, String to, int orders) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -182,10 +205,16 @@ public final class PipelineBenchmark {
             consumer.subscribe(List.of(from));
             long copied = 0;
             long begin = 0;
+            long warm = 0;
+            long[] machineAtWarm = null;
             while (copied < orders) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (begin == 0) {
                         begin = System.nanoTime();
+                    }
+                    if (warm == 0 && copied >= WARM_UP * orders) {
+                        warm = System.nanoTime();
+                        machineAtWarm = machineCpuTicks();
                     }
                     producer.send(new ProducerRecord<>(to, record.partition(), record.key(), record.value(), record.headers()));
                     copied++;
@@ -193,15 +222,18 @@ public final class PipelineBenchmark {
                 consumer.commitAsync();
             }
             producer.flush();
-            return orders / ((System.nanoTime() - begin) / 1e9);
+            long end = System.nanoTime();
+            return new Passthrough(orders * (1 - WARM_UP) / ((end - warm) / 1e9), orders / ((end - begin) / 1e9),
+                    machineBusy(machineAtWarm, machineCpuTicks()));
         }
     }
 
     /**
-     * The service's jar, as users run it, on the benchmark's topics; timed from its first handled order (by its own
-     * {@code streamfold_records_total} of the stage it reads, so start-up and restoration are not counted) until it
-     * handled every order and committed everything it read, its internal topics included, and stayed so for
-     * {@link #SETTLED}: its output is complete.
+     * The service's jar, as users run it, on the benchmark's topics; timed from its first commit of the topic it reads
+     * (so start-up and restoration are not counted, and the rate counts only what was still unread then) until it
+     * committed everything it read, its internal topics included, and stayed so for {@link #SETTLED}: its output is
+     * complete ({@link InputProgress}). Also reports how busy its own threads were meanwhile (CPU seconds per second:
+     * below 100 %, the stream thread waited, for the broker or for input).
      */
     private static Row runService(LocalStack stack, Path workDir, Service service, String row, String applicationId,
             String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
@@ -228,62 +260,152 @@ public final class PipelineBenchmark {
              ManagedProcess process = ManagedProcess.start(row, command, Map.of(), serviceDir, workDir.resolve(row + ".log"),
                 Duration.ofSeconds(60))) {
             String metrics = "http://127.0.0.1:" + port + "/actuator/prometheus";
-            double first = -1;
-            long begin = 0;
-            double done = 0;
-            long peakRss = 0;
+            int partitions = admin.describeTopics(List.of(stage)).allTopicNames().get().get(stage).partitions().size();
             ProcessHandle jvm = null;
+            Look first = null;
+            Look warm = null;
+            Look last = null;
             long lastBusy = System.nanoTime();
             while (System.nanoTime() - lastBusy < SETTLED.toNanos()) {
                 if (!process.isAlive()) {
                     throw new IllegalStateException(row + " exited; see " + workDir.resolve(row + ".log"));
                 }
-                done = handled(metrics, stage);
-                if (first < 0 && done > 0) {
-                    first = done;
-                    begin = System.nanoTime();
-                }
-                if (done < orders || !caughtUp(admin, applicationId)) {
-                    lastBusy = System.nanoTime();
-                }
                 if (jvm == null) {
                     jvm = ProcessHandle.of(process.pid()).flatMap(guard -> guard.descendants().findFirst()).orElse(null);
+                }
+                InputProgress progress = InputProgress.of(admin, applicationId, stage, partitions);
+                if (first == null && progress.committed() > 0) {
+                    first = Look.now(progress, jvm, applicationId);
+                }
+                if (warm == null && progress.committed() >= WARM_UP * progress.end()) {
+                    warm = Look.now(progress, jvm, applicationId);
+                }
+                if (!progress.complete()) {
+                    lastBusy = System.nanoTime();
+                    last = Look.now(progress, jvm, applicationId);
                 }
                 Thread.sleep(100);
             }
             // Until the last moment it still had something to read (within the 100 ms between looks).
-            double seconds = (lastBusy - begin) / 1e9 + 0.1;
-            if (jvm != null) {
-                peakRss = peakRss(jvm.pid());
-            }
+            long peakRss = jvm == null ? 0 : peakRss(jvm.pid());
             double cpu = jvm == null ? Double.NaN
                     : jvm.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);
+            // One look at the service's own counters, at the end: a look every 100 ms (a whole Prometheus scrape) took a
+            // fifth of a core from the service it measured (JFR: the HTTP threads had 28 % as many samples as the stream thread).
+            double handled = handled(metrics, stage);
+            if (handled < orders) {
+                System.out.printf("%s counted only %,.0f of %,d orders as handled%n", row, handled, orders);
+            }
             String name = switch (row) {
                 case "enrichment" -> "enrichment-service (exactly-once)";
                 case "aggregation" -> "aggregation-service (exactly-once)";
                 case "aggregation-baseline" -> "baseline aggregation jar (exactly-once)";
                 default -> "aggregation-service (at_least_once)";
             };
-            return new Row(name, (orders - first) / seconds, cpu, peakRss);
+            double seconds = (lastBusy - warm.nanos()) / 1e9 + 0.1;
+            double threadBusy = (last.applicationThreadCpu() - warm.applicationThreadCpu()) / seconds;
+            return new Row(name, orders * warm.progress().remainingShare() / seconds,
+                    orders * first.progress().remainingShare() / ((lastBusy - first.nanos()) / 1e9 + 0.1), cpu, peakRss,
+                    threadBusy, machineBusy(warm.machineTicks(), last.machineTicks()));
+        }
+    }
+
+    /** A look at a service's progress, its own threads' CPU seconds and the machine's CPU ticks. */
+    private record Look(InputProgress progress, long nanos, double applicationThreadCpu, long[] machineTicks) {
+
+        static Look now(InputProgress progress, ProcessHandle jvm, String applicationId) {
+            return new Look(progress, System.nanoTime(),
+                    jvm == null ? Double.NaN : applicationThreadCpuSeconds(jvm.pid(), applicationId), machineCpuTicks());
         }
     }
 
     /**
-     * The application committed every record of every topic it reads, its internal repartition topics included: its
-     * output is complete. A transaction's commit marker takes the last offset of a partition and is never committed
-     * past by the consumer, hence the one offset of slack.
+     * Where the application's consumer group stands on the topic it reads: committed offsets against the last stable
+     * offsets. Complete once it committed everything it reads, its internal repartition topics included: its output is
+     * complete. A transaction's commit marker takes the last offset of a partition and is never committed past by the
+     * consumer, hence the one offset of slack. Read from the broker, so that watching costs the service nothing.
      */
-    private static boolean caughtUp(Admin admin, String applicationId) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                .partitionsToOffsetAndMetadata().get();
-        if (committed.isEmpty()) {
-            return false;
+    record InputProgress(long committed, long end, boolean complete) {
+
+        static InputProgress of(Admin admin, String applicationId, String topic, int partitions) throws Exception {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            offsets.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            long committed = 0;
+            long end = 0;
+            boolean complete = true;
+            for (TopicPartition partition : latest.keySet()) {
+                OffsetAndMetadata at = offsets.get(partition);
+                long last = ends.get(partition).offset();
+                complete &= at != null && at.offset() >= last - 1;
+                if (partition.topic().equals(topic)) {
+                    committed += at == null ? 0 : at.offset();
+                    end += last;
+                }
+            }
+            return new InputProgress(committed, end, complete);
         }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-        var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-        return committed.entrySet().stream().allMatch(entry -> entry.getValue() != null
-                && entry.getValue().offset() >= ends.get(entry.getKey()).offset() - 1);
+
+        /** The share of the topic still to be read. */
+        double remainingShare() {
+            return end == 0 ? 1 : 1 - (double) committed / end;
+        }
+    }
+
+    /**
+     * CPU seconds of the threads named after the application id (stream, state updater, global thread; Linux keeps a
+     * thread's first 15 characters): how busy the processing itself was, apart from clients' network threads, JIT and GC.
+     */
+    private static double applicationThreadCpuSeconds(long pid, String applicationId) {
+        String prefix = applicationId.substring(0, Math.min(15, applicationId.length()));
+        double ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (stat.substring(open + 1, close).startsWith(prefix)) {
+                        String[] fields = stat.substring(close + 2).split(" ");
+                        // utime and stime: fields 14 and 15 of stat, 12 and 13 after the name.
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException notLinux) {
+            return Double.NaN;
+        }
+        return ticks / 100.0;
+    }
+
+    /** Busy and total jiffies of all cores (the first line of /proc/stat); null where there is none. */
+    private static long[] machineCpuTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < fields.length; i++) {
+                total += Long.parseLong(fields[i]);
+            }
+            long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException notLinux) {
+            return null;
+        }
+    }
+
+    /** The share of all cores' time that was busy between two looks: 100 % means the machine was the limit. */
+    private static double machineBusy(long[] before, long[] after) {
+        if (before == null || after == null || after[1] == before[1]) {
+            return Double.NaN;
+        }
+        return (double) (after[0] - before[0]) / (after[1] - before[1]);
     }
 
     /** VmHWM: the most resident memory the process ever had. */
