@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,10 +84,8 @@ final class BinaryFormat {
         if (length < 0 || length > maxLength) {
             throw new SerializationException("Invalid length " + length);
         }
-        byte[] bytes = in.readNBytes(length);
-        if (bytes.length != length) {
-            throw new EOFException("Expected " + length + " bytes, found " + bytes.length);
-        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
         return bytes;
     }
 

@@ -47,7 +47,11 @@ record ContributionKey(long eventTime, String identity) {
         private static ContributionKey read(DataInputStream in, int length) throws IOException {
             BinaryFormat.requireVersion(in, VERSION, "contribution key");
             long eventTime = in.readLong() ^ Long.MIN_VALUE;
-            return new ContributionKey(eventTime, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            // The rest is the identity. Not readAllBytes(): it allocates a 16 KB buffer per call, and a key is read per
+            // order (expiry): 14 % of the stream thread's allocation (JFR, PipelineBenchmark).
+            byte[] identity = new byte[length - Byte.BYTES - Long.BYTES];
+            in.readFully(identity);
+            return new ContributionKey(eventTime, new String(identity, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 }

@@ -7,9 +7,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
@@ -37,24 +41,65 @@ final class Partial {
 
     private long orderCount;
     private long quantity;
-    private final TreeMap<String, Long> revenue = new TreeMap<>();
-    private final TreeMap<String, Long> min = new TreeMap<>();
-    private final TreeMap<String, Long> max = new TreeMap<>();
+    /**
+     * Revenue, smallest and largest order and order values per currency: a few slots searched in turn (an order's
+     * window holds one currency, or a handful), not a TreeMap of boxed longs per figure, which was most of the cost
+     * of applying an order to a window (JFR, {@code PipelineBenchmark}). Sorted by currency only when written.
+     */
+    private CurrencyFigures[] currencies = new CurrencyFigures[0];
     private HllSketch customers;
-    private final TreeMap<String, ValueDistribution> values = new TreeMap<>();
+
+    /** One currency's figures; {@code min} and {@code max} hold only once an order of the currency was added. */
+    private static final class CurrencyFigures {
+        final String currency;
+        long revenue;
+        boolean hasExtremes;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        ValueDistribution values;
+
+        CurrencyFigures(String currency) {
+            this.currency = currency;
+        }
+
+        void extremes(long low, long high) {
+            min = Math.min(min, low);
+            max = Math.max(max, high);
+            hasExtremes = true;
+        }
+
+        ValueDistribution values() {
+            if (values == null) {
+                values = new ValueDistribution();
+            }
+            return values;
+        }
+    }
+
+    private CurrencyFigures figures(String currency) {
+        for (CurrencyFigures figures : currencies) {
+            if (figures.currency.equals(currency)) {
+                return figures;
+            }
+        }
+        CurrencyFigures added = new CurrencyFigures(currency);
+        currencies = Arrays.copyOf(currencies, currencies.length + 1);
+        currencies[currencies.length - 1] = added;
+        return added;
+    }
 
     /** Adds an order that counts. @throws ArithmeticException if a sum overflows a long */
     void add(OrderContribution order) {
         orderCount = Math.addExact(orderCount, 1);
         quantity = Math.addExact(quantity, order.quantity());
-        revenue.merge(order.currency(), order.amountMinor(), Math::addExact);
-        min.merge(order.currency(), order.amountMinor(), Math::min);
-        max.merge(order.currency(), order.amountMinor(), Math::max);
+        CurrencyFigures figures = figures(order.currency());
+        figures.revenue = Math.addExact(figures.revenue, order.amountMinor());
+        figures.extremes(order.amountMinor(), order.amountMinor());
         if (customers == null) {
             customers = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
         }
         customers.update(order.customerId());
-        values.computeIfAbsent(order.currency(), currency -> new ValueDistribution()).add(order.amountMinor());
+        figures.values().add(order.amountMinor());
     }
 
     /**
@@ -64,7 +109,8 @@ final class Partial {
     void subtract(OrderContribution order) {
         orderCount = Math.subtractExact(orderCount, 1);
         quantity = Math.subtractExact(quantity, order.quantity());
-        revenue.merge(order.currency(), Math.negateExact(order.amountMinor()), Math::addExact);
+        CurrencyFigures figures = figures(order.currency());
+        figures.revenue = Math.subtractExact(figures.revenue, order.amountMinor());
     }
 
     long orderCount() {
@@ -72,6 +118,10 @@ final class Partial {
     }
 
     Map<String, Long> revenue() {
+        Map<String, Long> revenue = new TreeMap<>();
+        for (CurrencyFigures figures : currencies) {
+            revenue.put(figures.currency, figures.revenue);
+        }
         return revenue;
     }
 
@@ -82,15 +132,20 @@ final class Partial {
         for (Partial partial : partials) {
             total.orderCount = Math.addExact(total.orderCount, partial.orderCount);
             total.quantity = Math.addExact(total.quantity, partial.quantity);
-            partial.revenue.forEach((currency, amount) -> total.revenue.merge(currency, amount, Math::addExact));
-            partial.min.forEach((currency, amount) -> total.min.merge(currency, amount, Math::min));
-            partial.max.forEach((currency, amount) -> total.max.merge(currency, amount, Math::max));
+            for (CurrencyFigures figures : partial.currencies) {
+                CurrencyFigures into = total.figures(figures.currency);
+                into.revenue = Math.addExact(into.revenue, figures.revenue);
+                if (figures.hasExtremes) {
+                    into.extremes(figures.min, figures.max);
+                }
+                if (figures.values != null) {
+                    into.values().addAll(figures.values);
+                }
+            }
             if (partial.customers != null) {
                 union = union == null ? new Union(HLL_LG_K) : union;
                 union.update(partial.customers);
             }
-            partial.values.forEach((currency, distribution) ->
-                    total.values.computeIfAbsent(currency, c -> new ValueDistribution()).addAll(distribution));
         }
         total.customers = union == null ? null : union.getResult(TgtHllType.HLL_8);
         return total;
@@ -98,22 +153,31 @@ final class Partial {
 
     WindowAggregate toAggregate(String dimension, String value, long windowStart, long windowEnd, boolean isFinal) {
         Map<String, ValueQuantiles> quantiles = new TreeMap<>();
-        values.forEach((currency, distribution) -> {
-            if (distribution.count() > 0) {
-                quantiles.put(currency, new ValueQuantiles(distribution.quantile(0.50), distribution.quantile(0.95),
+        Map<String, Long> revenue = new TreeMap<>();
+        Map<String, Long> min = new TreeMap<>();
+        Map<String, Long> max = new TreeMap<>();
+        for (CurrencyFigures figures : currencies) {
+            revenue.put(figures.currency, figures.revenue);
+            if (figures.hasExtremes) {
+                min.put(figures.currency, figures.min);
+                max.put(figures.currency, figures.max);
+            }
+            ValueDistribution distribution = figures.values;
+            if (distribution != null && distribution.count() > 0) {
+                quantiles.put(figures.currency, new ValueQuantiles(distribution.quantile(0.50), distribution.quantile(0.95),
                         distribution.quantile(0.99), distribution.rankError(), distribution.count()));
             }
-        });
+        }
         return WindowAggregate.newBuilder()
                 .setDimension(dimension)
                 .setDimensionValue(value)
                 .setWindowStart(Instant.ofEpochMilli(windowStart))
                 .setWindowEnd(Instant.ofEpochMilli(windowEnd))
                 .setOrderCount(orderCount)
-                .setRevenueMinor(new TreeMap<>(revenue))
+                .setRevenueMinor(revenue)
                 .setQuantity(quantity)
-                .setMinOrderMinor(new TreeMap<>(min))
-                .setMaxOrderMinor(new TreeMap<>(max))
+                .setMinOrderMinor(min)
+                .setMaxOrderMinor(max)
                 .setDistinctCustomers(customers == null || customers.isEmpty() ? null : new DistinctEstimate(
                         Math.round(customers.getEstimate()),
                         (long) Math.floor(customers.getLowerBound(HLL_BOUND_STDDEVS)),
@@ -127,14 +191,39 @@ final class Partial {
         out.writeByte(VERSION);
         out.writeLong(orderCount);
         out.writeLong(quantity);
-        BinaryFormat.writeAmounts(out, revenue);
-        BinaryFormat.writeAmounts(out, min);
-        BinaryFormat.writeAmounts(out, max);
+        // Sorted by currency, as the maps were written before: equal partials give equal bytes.
+        CurrencyFigures[] sorted = currencies.clone();
+        Arrays.sort(sorted, Comparator.comparing(figures -> figures.currency));
+        writeFigures(out, sorted, figures -> true, figures -> figures.revenue);
+        writeFigures(out, sorted, figures -> figures.hasExtremes, figures -> figures.min);
+        writeFigures(out, sorted, figures -> figures.hasExtremes, figures -> figures.max);
         BinaryFormat.writeBytes(out, customers == null ? new byte[0] : customers.toCompactByteArray());
-        out.writeInt(values.size());
-        for (Map.Entry<String, ValueDistribution> entry : values.entrySet()) {
-            BinaryFormat.writeString(out, entry.getKey());
-            entry.getValue().write(out);
+        int distributions = 0;
+        for (CurrencyFigures figures : sorted) {
+            distributions += figures.values == null ? 0 : 1;
+        }
+        out.writeInt(distributions);
+        for (CurrencyFigures figures : sorted) {
+            if (figures.values != null) {
+                BinaryFormat.writeString(out, figures.currency);
+                figures.values.write(out);
+            }
+        }
+    }
+
+    /** The layout of {@link BinaryFormat#writeAmounts}: a count, then currency and amount of each. */
+    private static void writeFigures(DataOutputStream out, CurrencyFigures[] sorted, Predicate<CurrencyFigures> present,
+            ToLongFunction<CurrencyFigures> amount) throws IOException {
+        int count = 0;
+        for (CurrencyFigures figures : sorted) {
+            count += present.test(figures) ? 1 : 0;
+        }
+        out.writeInt(count);
+        for (CurrencyFigures figures : sorted) {
+            if (present.test(figures)) {
+                BinaryFormat.writeString(out, figures.currency);
+                out.writeLong(amount.applyAsLong(figures));
+            }
         }
     }
 
@@ -143,9 +232,10 @@ final class Partial {
         Partial partial = new Partial();
         partial.orderCount = in.readLong();
         partial.quantity = in.readLong();
-        partial.revenue.putAll(BinaryFormat.readAmounts(in, maxLength));
-        partial.min.putAll(BinaryFormat.readAmounts(in, maxLength));
-        partial.max.putAll(BinaryFormat.readAmounts(in, maxLength));
+        BinaryFormat.readAmounts(in, maxLength).forEach((currency, amount) -> partial.figures(currency).revenue = amount);
+        Map<String, Long> min = BinaryFormat.readAmounts(in, maxLength);
+        Map<String, Long> max = BinaryFormat.readAmounts(in, maxLength);
+        min.forEach((currency, low) -> partial.figures(currency).extremes(low, max.getOrDefault(currency, low)));
         byte[] hll = BinaryFormat.readBytes(in, maxLength);
         partial.customers = hll.length == 0 ? null : HllSketch.heapify(hll);
         int currencies = in.readInt();
@@ -153,7 +243,7 @@ final class Partial {
             throw new SerializationException("Invalid currency count " + currencies);
         }
         for (int i = 0; i < currencies; i++) {
-            partial.values.put(BinaryFormat.readString(in, maxLength), ValueDistribution.read(in, maxLength));
+            partial.figures(BinaryFormat.readString(in, maxLength)).values = ValueDistribution.read(in, maxLength);
         }
         return partial;
     }
