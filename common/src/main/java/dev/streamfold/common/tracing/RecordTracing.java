@@ -7,6 +7,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * One order's journey as one trace, through Kafka Streams too: each stage continues the trace whose W3C context
@@ -47,7 +48,9 @@ public final class RecordTracing {
      */
     public void startOrContinueTrace(String stage, Headers headers, String eventId) {
         if (headers.lastHeader(TRACEPARENT) == null) {
-            span(stage, headers, eventId);
+            // Extracted from no headers: the propagators' look for every format they accept (W3C, B3 single and
+            // multi-header) through the record's headers found nothing anyway, at a third of a new trace's cost.
+            span(stage, new RecordHeaders(), headers, eventId);
         } else {
             continueTrace(stage, headers, eventId);
         }
@@ -62,14 +65,17 @@ public final class RecordTracing {
     public void continueTrace(String stage, Headers headers, String eventId) {
         Header traceparent = headers.lastHeader(TRACEPARENT);
         if (traceparent != null && isSampled(traceparent.value())) {
-            span(stage, headers, eventId);
+            span(stage, headers, headers, eventId);
         }
     }
 
-    private void span(String stage, Headers headers, String eventId) {
-        Span span = propagator.extract(headers, FROM_HEADERS).name(stage).kind(Span.Kind.CONSUMER).start();
+    private void span(String stage, Headers parent, Headers headers, String eventId) {
+        Span span = propagator.extract(parent, FROM_HEADERS).name(stage).kind(Span.Kind.CONSUMER).start();
         try {
-            span.tag("streamfold.event.id", eventId);
+            if (!span.isNoop()) {
+                // An unsampled trace's span is never exported: its tag would be work for nothing.
+                span.tag("streamfold.event.id", eventId);
+            }
             propagator.inject(span.context(), headers, INTO_HEADERS);
         } finally {
             span.end();
