@@ -16,10 +16,8 @@ class PartialTest {
     void shouldWriteTheCurrenciesSortedWhateverOrderTheyCameIn() {
         // Given one customer's orders in three currencies, added in two different orders
         List<OrderContribution> orders = List.of(order(1, "USD", 1_999), order(1, "EUR", 500), order(1, "GBP", 12_000));
-        Partial forwards = new Partial();
-        orders.forEach(forwards::add);
-        Partial backwards = new Partial();
-        orders.reversed().forEach(backwards::add);
+        Partial forwards = partialOf(orders);
+        Partial backwards = partialOf(orders.reversed());
 
         // When both are written
         byte[] written = bytes(forwards);
@@ -35,12 +33,8 @@ class PartialTest {
     @Test
     void shouldKeepEachCurrencysFiguresApartThroughSubtractAndCombine() {
         // Given two partitions' partials with orders in two currencies
-        Partial first = new Partial();
-        first.add(order(1, "EUR", 500));
-        first.add(order(2, "USD", 900));
-        first.add(order(3, "EUR", 100));
-        Partial second = new Partial();
-        second.add(order(4, "USD", 50));
+        Partial first = partialOf(List.of(order(1, "EUR", 500), order(2, "USD", 900), order(3, "EUR", 100)));
+        Partial second = partialOf(List.of(order(4, "USD", 50)));
 
         // When an order is taken back out of the first, and both are combined
         first.subtract(order(3, "EUR", 100));
@@ -57,9 +51,7 @@ class PartialTest {
     @Test
     void shouldKeepACurrencyWhoseRevenueWentBackToZero() {
         // Given a window with one order in JPY and one in EUR
-        Partial partial = new Partial();
-        partial.add(order(1, "JPY", 3_000));
-        partial.add(order(2, "EUR", 10));
+        Partial partial = partialOf(List.of(order(1, "JPY", 3_000), order(2, "EUR", 10)));
 
         // When the JPY order is taken back out
         partial.subtract(order(1, "JPY", 3_000));
@@ -72,6 +64,12 @@ class PartialTest {
 
     private static OrderContribution order(long customerId, String currency, long amountMinor) {
         return new OrderContribution(1, customerId, "books", "NL", currency, amountMinor, 1, true);
+    }
+
+    private static Partial partialOf(List<OrderContribution> orders) {
+        Partial partial = new Partial();
+        orders.forEach(partial::add);
+        return partial;
     }
 
     private static byte[] bytes(Partial partial) {
