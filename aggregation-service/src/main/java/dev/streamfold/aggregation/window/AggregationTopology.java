@@ -171,12 +171,9 @@ public final class AggregationTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TIME_STORE),
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
         if (aggregates.customerLifetime()) {
-            // Not cached: a customer seldom orders twice within a commit interval, so the record cache coalesced
-            // almost nothing, while its sorted map of byte keys cost 6 % of the stream thread per order (JFR,
-            // PipelineBenchmark); RocksDB's block cache serves the reads.
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFETIME_STORE),
                     Serdes.String(), new CustomerLifetimeSerde(internalSerdes.value(LIFETIME_STORE, CustomerLifetime.class)
-                            .deserializer())));
+                            .deserializer())).withCachingEnabled());
         }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MERGED_WINDOWS_STORE),
                 new AggregateKeySerde(), new MergedWindow.WindowSerde()).withCachingEnabled());
