@@ -229,11 +229,11 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * The service's jar, as users run it, on the benchmark's topics; timed from its first commit of the topic it reads
-     * (so start-up and restoration are not counted, and the rate counts only what was still unread then) until it
-     * committed everything it read, its internal topics included, and stayed so for {@link #SETTLED}: its output is
-     * complete ({@link InputProgress}). Also reports how busy its own threads were meanwhile (CPU seconds per second:
-     * below 100 %, the stream thread waited, for the broker or for input).
+     * The service's jar, as users run it, on the benchmark's topics; timed until it committed everything it read, its
+     * internal topics included, and stayed so for {@link #SETTLED}: its output is complete ({@link InputProgress}). The
+     * steady rate counts from the commit that passed {@link #WARM_UP} of the input, the whole run's from its first
+     * commit (so start-up and restoration are never counted). Also reports how busy its own threads were in steady
+     * state (CPU seconds per second: below 100 %, the stream thread waited, for the broker, for input or for a core).
      */
     private static Row runService(LocalStack stack, Path workDir, Service service, String row, String applicationId,
             String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
@@ -286,7 +286,11 @@ public final class PipelineBenchmark {
                 }
                 Thread.sleep(100);
             }
+            if (first == null || warm == null) {
+                throw new IllegalStateException(row + " never committed what it read; see " + workDir.resolve(row + ".log"));
+            }
             // Until the last moment it still had something to read (within the 100 ms between looks).
+            last = last == null ? warm : last;
             long peakRss = jvm == null ? 0 : peakRss(jvm.pid());
             double cpu = jvm == null ? Double.NaN
                     : jvm.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);

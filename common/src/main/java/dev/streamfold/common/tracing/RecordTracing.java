@@ -7,7 +7,6 @@ import io.micrometer.tracing.propagation.Propagator;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * One order's journey as one trace, through Kafka Streams too: each stage continues the trace whose W3C context
@@ -48,9 +47,8 @@ public final class RecordTracing {
      */
     public void startOrContinueTrace(String stage, Headers headers, String eventId) {
         if (headers.lastHeader(TRACEPARENT) == null) {
-            // Extracted from no headers: the propagators' look for every format they accept (W3C, B3 single and
-            // multi-header) through the record's headers found nothing anyway, at a third of a new trace's cost.
-            span(stage, new RecordHeaders(), headers, eventId);
+            // Not necessarily a new trace: a publisher in another language may have sent its context as B3.
+            span(stage, headers, eventId);
         } else {
             continueTrace(stage, headers, eventId);
         }
@@ -65,12 +63,12 @@ public final class RecordTracing {
     public void continueTrace(String stage, Headers headers, String eventId) {
         Header traceparent = headers.lastHeader(TRACEPARENT);
         if (traceparent != null && isSampled(traceparent.value())) {
-            span(stage, headers, headers, eventId);
+            span(stage, headers, eventId);
         }
     }
 
-    private void span(String stage, Headers parent, Headers headers, String eventId) {
-        Span span = propagator.extract(parent, FROM_HEADERS).name(stage).kind(Span.Kind.CONSUMER).start();
+    private void span(String stage, Headers headers, String eventId) {
+        Span span = propagator.extract(headers, FROM_HEADERS).name(stage).kind(Span.Kind.CONSUMER).start();
         try {
             if (!span.isNoop()) {
                 // An unsampled trace's span is never exported: its tag would be work for nothing.
