@@ -73,7 +73,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </pre>
  * With {@code benchmark.baseline-aggregation-jar} (the jar of an earlier build), that jar runs too, exactly-once on the
  * same input, so that a change is measured before and after in one run (its output writes the same topics, after
- * the check). With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
+ * the check). With {@code benchmark.baseline-aggregation-jvm-args} (space separated), the baseline row runs with those
+ * JVM options (and the shipped jar, unless a baseline jar is given): a JVM setting measured against the default in
+ * one run. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
  * written to {@code suite/target/benchmark/<row>.jfr}.
  */
 public final class PipelineBenchmark {
@@ -140,12 +142,15 @@ public final class PipelineBenchmark {
                             "--aggregation.state-dir=" + workDir.resolve("aggregation/state"))));
             String aggregationCheck = generated.checkWindows(bootstrap, topics);
             String baseline = System.getProperty("benchmark.baseline-aggregation-jar", "").trim();
-            if (!baseline.isEmpty()) {
-                rows.add(runService(stack, workDir, Service.AGGREGATION, Path.of(baseline), "aggregation-baseline",
-                        "bench-aggregation-baseline", PREFIX + "orders.enriched", orders, jfr, concat(configuration,
-                                "--aggregation.state-dir=" + workDir.resolve("aggregation-baseline/state"))));
+            List<String> baselineJvm = arguments("benchmark.baseline-aggregation-jvm-args");
+            if (!baseline.isEmpty() || !baselineJvm.isEmpty()) {
+                rows.add(runService(stack, workDir, Service.AGGREGATION,
+                        baseline.isEmpty() ? Service.AGGREGATION.jar() : Path.of(baseline), baselineJvm,
+                        "aggregation-baseline", "bench-aggregation-baseline", PREFIX + "orders.enriched", orders, jfr,
+                        concat(configuration, "--aggregation.state-dir=" + workDir.resolve("aggregation-baseline/state"))));
             }
-            rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation-alos", "bench-aggregation-alos",
+            if (Boolean.parseBoolean(System.getProperty("benchmark.at-least-once", "true"))) {
+                rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation-alos", "bench-aggregation-alos",
                     PREFIX + "orders.enriched", orders, jfr, concat(configuration,
                             "--aggregation.state-dir=" + workDir.resolve("aggregation-alos/state"),
                             // Writes the same output topics as the exactly-once run, whose output was checked above.
@@ -153,6 +158,7 @@ public final class PipelineBenchmark {
                             // Exactly-once's commit interval, so that the row differs by the guarantee alone (and its
                             // offsets, which time the run, move as often as exactly-once's).
                             "--spring.kafka.streams.properties.commit.interval.ms=100")));
+            }
             print(orders, topics.orders().partitions(), rows, enrichmentCheck, aggregationCheck);
         }
     }
@@ -237,15 +243,18 @@ public final class PipelineBenchmark {
      */
     private static Row runService(LocalStack stack, Path workDir, Service service, String row, String applicationId,
             String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
-        return runService(stack, workDir, service, service.jar(), row, applicationId, stage, orders, jfr, arguments);
+        return runService(stack, workDir, service, service.jar(), List.of(), row, applicationId, stage, orders, jfr,
+                arguments);
     }
 
-    private static Row runService(LocalStack stack, Path workDir, Service service, Path jar, String row,
-            String applicationId, String stage, int orders, boolean jfr, List<String> arguments) throws Exception {
+    private static Row runService(LocalStack stack, Path workDir, Service service, Path jar, List<String> jvmOptions,
+            String row, String applicationId, String stage, int orders, boolean jfr, List<String> arguments)
+            throws Exception {
         int port = Ports.free();
         Path serviceDir = Files.createDirectories(workDir.resolve(row));
         List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), SERVICE_HEAP,
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamfold.schemas"));
+        command.addAll(jvmOptions);
         if (jfr) {
             command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=filename=" + workDir.resolve(row + ".jfr") + ",settings=profile");
@@ -303,7 +312,8 @@ public final class PipelineBenchmark {
             String name = switch (row) {
                 case "enrichment" -> "enrichment-service (exactly-once)";
                 case "aggregation" -> "aggregation-service (exactly-once)";
-                case "aggregation-baseline" -> "baseline aggregation jar (exactly-once)";
+                case "aggregation-baseline" -> jvmOptions.isEmpty() ? "baseline aggregation jar (exactly-once)"
+                        : "baseline aggregation, own JVM options (exactly-once)";
                 default -> "aggregation-service (at_least_once)";
             };
             double seconds = (lastBusy - warm.nanos()) / 1e9 + 0.1;
