@@ -2,6 +2,7 @@ package dev.streamfold.aggregation.window;
 
 import dev.streamfold.common.accounting.RecordAccounting;
 import dev.streamfold.common.aggregate.AggregateStream;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.aggregate.Emission;
 import dev.streamfold.common.aggregate.WindowKind;
 import dev.streamfold.common.config.StreamfoldProperties;
@@ -33,7 +34,7 @@ import org.apache.kafka.streams.state.Stores;
  * {@code orders.enriched} → validate → per input partition ({@link WindowOrders}): drop order changes not newer than
  * the order's version already applied, send changes of windows already closed at their source to {@code orders.late},
  * apply the rest to the partials of every configured dimension and window (retract the previous contribution, add the
- * new one) and to the customer's lifetime totals → send changed partials and the partition's progress → repartition
+ * new one; hopping windows that are runs of tumbling ones are combined from those after the repartition instead) and to the customer's lifetime totals → send changed partials and the partition's progress → repartition
  * (partials by window, progress to every partition) → combine each window's partials ({@link MergePartials}) →
  * {@code aggregates.<dimension>[.hopping]} on every change, {@code aggregates.<dimension>[.hopping].final} once per
  * window when every input partition has passed its end + grace.
@@ -134,7 +135,7 @@ public final class AggregationTopology {
                 .processValues(() -> new ValidateOrderRecords<EnrichedOrder>(rules::requireValidRecord, accounting, input.name()),
                         Named.as(VALIDATE_ORDERS))
                 .process(() -> new WindowOrders(windows, WindowOrders.slots(aggregates.dimensions(),
-                                aggregates.hoppingDimensions()), aggregates.customerLifetime(), accounting, tracing,
+                                hoppingOnPartitions(windows, aggregates)), aggregates.customerLifetime(), accounting, tracing,
                                 input.name(), flushing, ORDER_CONTRIBUTIONS_STORE, STREAM_TIME_STORE, LIFETIME_STORE),
                         Named.as(WINDOW_ORDERS), windowingStores.toArray(String[]::new));
 
@@ -158,10 +159,27 @@ public final class AggregationTopology {
                         .withValueSerde(new MergeInputSerde())
                         .withStreamPartitioner(new ProgressToEveryPartition()))
                 .process(() -> new MergePartials(windows, accounting, MERGE_STAGE, MERGED_WINDOWS_STORE, PROGRESS_STORE,
-                                input.partitions()),
+                                input.partitions(), hoppingFromPanes(windows, aggregates)),
                         Named.as(MERGE_PARTIALS), MERGED_WINDOWS_STORE, PROGRESS_STORE), topics, outputs(aggregates, false),
                 ROUTE_EMITTED), "partial"));
         return builder.build();
+    }
+
+    /**
+     * The hopping dimensions whose windows the final stage combines from tumbling panes: all but the customer (complete
+     * on its partition) when hopping windows are runs of whole tumbling ones.
+     */
+    static List<Dimension> hoppingFromPanes(WindowSettings windows, StreamfoldProperties.Aggregates aggregates) {
+        if (!windows.hoppingFromPanes()) {
+            return List.of();
+        }
+        return aggregates.hoppingDimensions().stream().filter(d -> !AggregateKey.completeOnOnePartition(d)).toList();
+    }
+
+    /** The hopping dimensions whose partials the input partitions keep and send. */
+    private static List<Dimension> hoppingOnPartitions(WindowSettings windows, StreamfoldProperties.Aggregates aggregates) {
+        List<Dimension> fromPanes = hoppingFromPanes(windows, aggregates);
+        return aggregates.hoppingDimensions().stream().filter(d -> !fromPanes.contains(d)).toList();
     }
 
     private static void addStores(StreamsBuilder builder, SerdeFactory internalSerdes,

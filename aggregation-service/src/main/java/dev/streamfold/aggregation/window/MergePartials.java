@@ -1,14 +1,21 @@
 package dev.streamfold.aggregation.window;
 
 import dev.streamfold.common.accounting.RecordAccounting;
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.common.aggregate.Emission;
+import dev.streamfold.common.aggregate.WindowKind;
+import dev.streamfold.common.aggregate.WindowSpec;
 import dev.streamfold.schemas.WindowKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -38,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * order that enrichment re-routed between partitions is judged by its own source's progress, which may be behind;
  * it is applied, and the window's final result is published again with the header {@value Emitted#AMENDED_HEADER}.
  *
+ * <p>Hopping windows that are runs of whole tumbling windows ({@link WindowSettings#hoppingFromPanes()}) are not sent
+ * by the input partitions: each is combined here from its tumbling windows, its panes, whenever one of them changes
+ * and when it closes. An order then changes one partial per dimension instead of one per window containing it
+ * ({@code size / advance}: five with the defaults), and only tumbling partials cross the repartition (the technique
+ * of Li et al., "No pane, no gain", 2005). The customer's hopping windows stay on their partition.
+ *
  * <p>Windows older than the watermark by the retention are deleted (wall-clock punctuation). A partial for a deleted
  * window would mean a bug, and is thrown on (dead-lettered), never published as a wrong figure.
  */
@@ -61,6 +74,8 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
     private final String windowsStore;
     private final String progressStore;
     private final int inputPartitions;
+    /** The dimensions whose hopping windows are combined here from their tumbling windows (panes). */
+    private final Set<Dimension> hoppingFromPanes;
 
     private ProcessorContext<WindowKey, Emitted> context;
     private KeyValueStore<AggregateKey, MergedWindow> merged;
@@ -79,13 +94,14 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
     private long forgottenBefore = Long.MIN_VALUE;
 
     MergePartials(WindowSettings windows, RecordAccounting accounting, String stage, String windowsStore,
-            String progressStore, int inputPartitions) {
+            String progressStore, int inputPartitions, Collection<Dimension> hoppingFromPanes) {
         this.windows = windows;
         this.accounting = accounting;
         this.fallbackStage = stage;
         this.windowsStore = windowsStore;
         this.progressStore = progressStore;
         this.inputPartitions = inputPartitions;
+        this.hoppingFromPanes = Set.copyOf(hoppingFromPanes);
     }
 
     @Override
@@ -113,33 +129,87 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
 
     private void merge(PartialUpdate update, Record<String, MergeInput> record) {
         AggregateKey key = update.key();
+        if (key.kind() == WindowKind.HOPPING && hoppingFromPanes.contains(key.dimension())) {
+            // Sent by a version before hopping windows were combined here; its orders are in the tumbling partials too.
+            log.debug("Ignoring the hopping partial of input partition {} for {}: derived from its panes",
+                    update.sourcePartition(), key);
+            return;
+        }
         if (key.windowStart() < forgottenBefore) {
             throw new IllegalStateException("Cannot apply the partial of input partition " + update.sourcePartition()
                     + " to " + key + ": windows before " + Instant.ofEpochMilli(forgottenBefore) + " are forgotten already");
         }
-        MergedWindow window = recent.get(key);
-        if (window == null) {
-            window = merged.get(key);
-        }
+        MergedWindow window = window(key);
         window = (window == null ? new MergedWindow() : window).with(update.sourcePartition(), update.partial());
         Partial total;
+        List<KeyValue<AggregateKey, Partial>> hopping;
         try {
             total = window.total();
+            hopping = hoppingWindowsOf(key, window);
         } catch (ArithmeticException e) {
             recent.remove(key);
             throw new ArithmeticException("The partial of input partition " + update.sourcePartition() + " overflows "
-                    + key + " when combined with the other partitions'");
+                    + key + " when combined with the other partitions' (or with the other windows of a hopping window)");
         }
         merged.put(key, window);
         recent.put(key, window);
         long now = context.currentSystemTimeMs();
+        long closedThrough = closedThrough();
         // The partial's latency headers go on with the figures, for the query service to measure.
-        emit(key, total, Emission.LIVE, now, record.headers());
-        if (windows.closesAt(key.kind(), key.windowStart()) <= closedThrough()) {
+        publish(key, total, now, record.headers(), closedThrough);
+        hopping.forEach(derived -> publish(derived.key, derived.value, now, record.headers(), closedThrough));
+    }
+
+    /** Live figures; and the final result again if the window was closed already (see the class comment). */
+    private void publish(AggregateKey key, Partial total, long now, Headers headers, long closedThrough) {
+        emit(key, total, Emission.LIVE, now, headers);
+        if (windows.closesAt(key.kind(), key.windowStart()) <= closedThrough) {
             log.info("{} changed after its final result was published (an order judged by a slower source); publishing"
                     + " it again", key);
             emit(key, total, Emission.FINAL, now, Emitted.amendedFinal());
         }
+    }
+
+    private MergedWindow window(AggregateKey key) {
+        MergedWindow window = recent.get(key);
+        return window == null ? merged.get(key) : window;
+    }
+
+    /**
+     * The hopping windows a tumbling window is a pane of (if its dimension's hopping windows are combined here), each
+     * with its figures: its panes combined, {@code changed} as it is now. A hopping window that starts before the
+     * windows forgotten is left out: closed long ago, it can no longer be combined whole.
+     */
+    private List<KeyValue<AggregateKey, Partial>> hoppingWindowsOf(AggregateKey pane, MergedWindow changed) {
+        if (pane.kind() != WindowKind.TUMBLING || !hoppingFromPanes.contains(pane.dimension())) {
+            return List.of();
+        }
+        WindowSpec hopping = windows.hopping();
+        List<KeyValue<AggregateKey, Partial>> derived = new ArrayList<>();
+        for (long start = hopping.firstStart(pane.windowStart()); start <= pane.windowStart(); start += hopping.advanceMs()) {
+            if (start >= forgottenBefore) {
+                AggregateKey key = new AggregateKey(pane.dimension(), WindowKind.HOPPING, pane.value(), start);
+                derived.add(KeyValue.pair(key, combinePanes(key, pane, changed)));
+            }
+        }
+        return derived;
+    }
+
+    /**
+     * A hopping window's figures: those of its tumbling windows, with {@code changed} (if not null) as the one at
+     * {@code pane}.
+     */
+    private Partial combinePanes(AggregateKey hoppingKey, AggregateKey pane, MergedWindow changed) {
+        long paneSize = windows.tumbling().size().toMillis();
+        List<Partial> panes = new ArrayList<>();
+        for (long start = hoppingKey.windowStart(); start < windows.hopping().end(hoppingKey.windowStart()); start += paneSize) {
+            MergedWindow window = changed != null && start == pane.windowStart() ? changed
+                    : window(new AggregateKey(hoppingKey.dimension(), WindowKind.TUMBLING, hoppingKey.value(), start));
+            if (window != null) {
+                panes.add(window.total());
+            }
+        }
+        return Partial.combine(panes);
     }
 
     private void emit(AggregateKey key, Partial total, Emission emission, long now, Headers headers) {
@@ -173,7 +243,10 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         }
     }
 
-    /** Publishes the final result of every window that closes in (closedThrough, watermark], oldest first. */
+    /**
+     * Publishes the final result of every window that closes in (closedThrough, watermark], oldest first: tumbling
+     * windows as stored, hopping windows combined from their panes (see {@link #hoppingWindowsOf}).
+     */
     private void closeWindows(long closedThrough, long watermark) {
         long graceMs = windows.grace().toMillis();
         long longest = Math.max(windows.tumbling().size().toMillis(), windows.hopping().size().toMillis());
@@ -184,12 +257,20 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
             return;
         }
         List<KeyValue<AggregateKey, MergedWindow>> closing = new ArrayList<>();
+        Set<AggregateKey> hoppingClosing = new TreeSet<>(Comparator.comparingLong(AggregateKey::windowStart)
+                .thenComparing(AggregateKey::routingKey));
         try (KeyValueIterator<AggregateKey, MergedWindow> candidates = merged.range(AggregateKeySerde.lowest(fromStart),
                 AggregateKeySerde.lowest(toStart + 1))) {
             while (candidates.hasNext()) {
                 KeyValue<AggregateKey, MergedWindow> candidate = candidates.next();
-                long closesAt = windows.closesAt(candidate.key.kind(), candidate.key.windowStart());
-                if (closesAt > closedThrough && closesAt <= watermark) {
+                AggregateKey key = candidate.key;
+                if (hoppingFromPanes.contains(key.dimension())) {
+                    if (key.kind() == WindowKind.HOPPING) {
+                        continue;  // kept by a version before hopping windows were combined here: derived from panes now
+                    }
+                    hoppingClosing.addAll(hoppingClosingIn(key, closedThrough, watermark));
+                }
+                if (closesIn(key, closedThrough, watermark)) {
                     closing.add(candidate);
                 }
             }
@@ -197,8 +278,43 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         long now = context.currentSystemTimeMs();
         for (KeyValue<AggregateKey, MergedWindow> window : closing) {
             emit(window.key, window.value.total(), Emission.FINAL, now, new RecordHeaders());
-            // Only an amendment changes it now: rare, and read from the store then.
-            recent.remove(window.key);
+            if (!hoppingFromPanes.contains(window.key.dimension())) {
+                // Only an amendment changes it now: rare, and read from the store then.
+                recent.remove(window.key);
+            }
+        }
+        for (AggregateKey hopping : hoppingClosing) {
+            emit(hopping, combinePanes(hopping, null, null), Emission.FINAL, now, new RecordHeaders());
+            forgetPanesNeededUntil(hopping);
+        }
+    }
+
+    private boolean closesIn(AggregateKey key, long closedThrough, long watermark) {
+        long closesAt = windows.closesAt(key.kind(), key.windowStart());
+        return closesAt > closedThrough && closesAt <= watermark;
+    }
+
+    /** The hopping windows a pane is part of that close in (closedThrough, watermark]. */
+    private List<AggregateKey> hoppingClosingIn(AggregateKey pane, long closedThrough, long watermark) {
+        WindowSpec hopping = windows.hopping();
+        List<AggregateKey> closing = new ArrayList<>();
+        for (long start = hopping.firstStart(pane.windowStart()); start <= pane.windowStart(); start += hopping.advanceMs()) {
+            AggregateKey key = new AggregateKey(pane.dimension(), WindowKind.HOPPING, pane.value(), start);
+            if (start >= forgottenBefore && closesIn(key, closedThrough, watermark)) {
+                closing.add(key);
+            }
+        }
+        return closing;
+    }
+
+    /**
+     * The panes in the first advance of a hopping window that just closed are in no hopping window still open (the
+     * next starts one advance later): they leave the object cache, as closed tumbling windows of other dimensions do.
+     */
+    private void forgetPanesNeededUntil(AggregateKey hopping) {
+        long paneSize = windows.tumbling().size().toMillis();
+        for (long start = hopping.windowStart(); start < hopping.windowStart() + windows.hopping().advanceMs(); start += paneSize) {
+            recent.remove(new AggregateKey(hopping.dimension(), WindowKind.TUMBLING, hopping.value(), start));
         }
     }
 

@@ -15,15 +15,24 @@ final class MergedWindow {
     private static final byte VERSION = 1;
 
     private final TreeMap<Integer, Partial> bySourcePartition = new TreeMap<>();
+    /**
+     * Combined once per change: a tumbling window is a pane of several hopping windows, each of which combines it
+     * again whenever one of its other panes changes. Read only, like every partial the final stage combines.
+     */
+    private Partial total;
 
     MergedWindow with(int sourcePartition, Partial partial) {
         bySourcePartition.put(sourcePartition, partial);
+        total = null;
         return this;
     }
 
     /** @throws ArithmeticException if the partitions' sums together overflow a long */
     Partial total() {
-        return Partial.combine(bySourcePartition.values());
+        if (total == null) {
+            total = Partial.combine(bySourcePartition.values());
+        }
+        return total;
     }
 
     static final class WindowSerde implements Serde<MergedWindow> {

@@ -59,6 +59,15 @@ public record WindowSettings(WindowSpec tumbling, WindowSpec hopping, Duration g
                 DEFAULT_STRAGGLER_HORIZON);
     }
 
+    /**
+     * Whether every hopping window is a run of whole tumbling windows (the tumbling size divides the hopping advance,
+     * and so the hopping size): then a hopping window's figures are those of its tumbling windows combined, and the
+     * final stage derives them from those panes instead of receiving partials of every hopping window.
+     */
+    boolean hoppingFromPanes() {
+        return hopping.advanceMs() % tumbling.size().toMillis() == 0;
+    }
+
     WindowSpec spec(WindowKind kind) {
         return kind == WindowKind.TUMBLING ? tumbling : hopping;
     }
