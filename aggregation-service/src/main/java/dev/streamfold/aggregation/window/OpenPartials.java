@@ -111,6 +111,6 @@ final class OpenPartials {
 
     private Partial open(AggregateKey key) {
         byClosingTime.computeIfAbsent(windows.closesAt(key.kind(), key.windowStart()), t -> new ArrayList<>()).add(key);
-        return new Partial();
+        return Partial.of(key);
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamfold.aggregation.window;
 
+import dev.streamfold.common.aggregate.Dimension;
 import dev.streamfold.schemas.DistinctEstimate;
 import dev.streamfold.schemas.ValueQuantiles;
 import dev.streamfold.schemas.WindowAggregate;
@@ -48,6 +49,24 @@ final class Partial {
      */
     private CurrencyFigures[] currencies = new CurrencyFigures[0];
     private HllSketch customers;
+    /**
+     * A customer's own window: its distinct customers are one, exactly, with no sketch to keep. Nearly every order
+     * opens a customer window of its own, and a sketch's update and bounds for it were a cost per order (JFR).
+     */
+    private final boolean oneCustomer;
+
+    Partial() {
+        this(false);
+    }
+
+    private Partial(boolean oneCustomer) {
+        this.oneCustomer = oneCustomer;
+    }
+
+    /** An empty partial for the window of a key. */
+    static Partial of(AggregateKey key) {
+        return new Partial(key.dimension() == Dimension.CUSTOMER);
+    }
 
     /** One currency's figures; {@code min} and {@code max} hold only once an order of the currency was added. */
     private static final class CurrencyFigures {
@@ -95,10 +114,12 @@ final class Partial {
         CurrencyFigures figures = figures(order.currency());
         figures.revenue = Math.addExact(figures.revenue, order.amountMinor());
         figures.extremes(order.amountMinor(), order.amountMinor());
-        if (customers == null) {
-            customers = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
+        if (!oneCustomer) {
+            if (customers == null) {
+                customers = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
+            }
+            customers.update(order.customerId());
         }
-        customers.update(order.customerId());
         figures.values().add(order.amountMinor());
     }
 
@@ -178,13 +199,19 @@ final class Partial {
                 .setQuantity(quantity)
                 .setMinOrderMinor(min)
                 .setMaxOrderMinor(max)
-                .setDistinctCustomers(customers == null || customers.isEmpty() ? null : new DistinctEstimate(
-                        Math.round(customers.getEstimate()),
-                        (long) Math.floor(customers.getLowerBound(HLL_BOUND_STDDEVS)),
-                        (long) Math.ceil(customers.getUpperBound(HLL_BOUND_STDDEVS))))
+                .setDistinctCustomers(distinctCustomers())
                 .setOrderValueQuantiles(quantiles)
                 .setFinalResult(isFinal)
                 .build();
+    }
+
+    private DistinctEstimate distinctCustomers() {
+        if (oneCustomer) {
+            return orderCount > 0 ? new DistinctEstimate(1L, 1L, 1L) : null;
+        }
+        return customers == null || customers.isEmpty() ? null : new DistinctEstimate(Math.round(customers.getEstimate()),
+                (long) Math.floor(customers.getLowerBound(HLL_BOUND_STDDEVS)),
+                (long) Math.ceil(customers.getUpperBound(HLL_BOUND_STDDEVS)));
     }
 
     void write(DataOutputStream out) throws IOException {

@@ -13,8 +13,10 @@ import dev.streamfold.schemas.EnrichedOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -194,8 +196,8 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         }
         advanceStreamTime(eventTime, now);
         // A closed window is not rebuilt after a restart: its change must go out in this transaction, not at the flush.
-        send(open.takeDirty(reopened), now);
-        publishFinals(reopened, now, Emitted.amendedFinal());
+        Map<AggregateKey, Emitted> sent = send(open.takeDirty(reopened), now);
+        publishFinals(reopened, now, Emitted.amendedFinal(), sent);
         accounting.forwarded(stage);
         accounting.latency().record(LATENCY_STAGE, now, record.headers());
         tracing.continueTrace(SPAN, record.headers(), order.getEventId());
@@ -302,11 +304,9 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
             long previous = streamTime;
             streamTime = candidate;
             streamTimes.put(partition, streamTime);
-            List<AggregateKey> closing = open.dirtyClosedAt(streamTime);
-            if (!closing.isEmpty()) {
-                send(closing, now);
-            }
-            publishFinals(open.closingAfter(previous, streamTime), now, new RecordHeaders());
+            // A window's figures are built once when its last live update and its final result go out together.
+            Map<AggregateKey, Emitted> sent = send(open.dirtyClosedAt(streamTime), now);
+            publishFinals(open.closingAfter(previous, streamTime), now, new RecordHeaders(), sent);
             open.forgetClosed(streamTime);
         }
     }
@@ -357,33 +357,44 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
         return streamTime != Long.MIN_VALUE && windows.earliestOpenEventTime(now) > streamTime;
     }
 
-    private void send(List<AggregateKey> keys, long now) {
+    /** @return the live figures sent of the windows complete on this partition, for their final results to reuse */
+    private Map<AggregateKey, Emitted> send(List<AggregateKey> keys, long now) {
         if (keys.isEmpty()) {
-            return;
+            return Map.of();
         }
         RecordHeaders provenance = new RecordHeaders();
         flushProvenance.stampAndReset(provenance);
+        Map<AggregateKey, Emitted> live = new HashMap<>();
         for (AggregateKey key : keys) {
             if (open.isStale(key)) {
                 open.replace(key, rebuild(key));
             }
-            WindowingOutput output = key.completeOnOnePartition()
-                    ? Emitted.of(key, open.get(key), Emission.LIVE, windows)
-                    : new PartialUpdate(key, partition, open.get(key));
+            WindowingOutput output;
+            if (key.completeOnOnePartition()) {
+                Emitted figures = Emitted.of(key, open.get(key), Emission.LIVE, windows);
+                live.put(key, figures);
+                output = figures;
+            } else {
+                output = new PartialUpdate(key, partition, open.get(key));
+            }
             // A copy each: a record's headers may be changed downstream (dead-letter headers), never a sibling's.
             context.forward(new Record<>(key.routingKey(), output, now, new RecordHeaders(provenance.toArray())));
         }
+        return live;
     }
 
     /**
      * The final results of the windows complete on this partition among {@code keys}: this partition's stream time is
      * their only watermark. Partials of other windows are closed by the final stage.
+     * {@code justSent}: the live figures of those windows sent just before, reused rather than built again.
      */
-    private void publishFinals(List<AggregateKey> keys, long now, Headers headers) {
+    private void publishFinals(List<AggregateKey> keys, long now, Headers headers, Map<AggregateKey, Emitted> justSent) {
         for (AggregateKey key : keys) {
             if (key.completeOnOnePartition()) {
-                context.forward(new Record<String, WindowingOutput>(key.routingKey(),
-                        Emitted.of(key, open.get(key), Emission.FINAL, windows), now, new RecordHeaders(headers.toArray())));
+                Emitted live = justSent.get(key);
+                Emitted last = live == null ? Emitted.of(key, open.get(key), Emission.FINAL, windows) : live.asFinal();
+                context.forward(new Record<String, WindowingOutput>(key.routingKey(), last, now,
+                        new RecordHeaders(headers.toArray())));
             }
         }
     }
@@ -416,7 +427,7 @@ final class WindowOrders implements Processor<String, EnrichedOrder, String, Win
 
     /** The window's partial from the contributions that count now (the store holds every order of an open window). */
     private Partial rebuild(AggregateKey key) {
-        Partial partial = new Partial();
+        Partial partial = Partial.of(key);
         long end = windows.spec(key.kind()).end(key.windowStart());
         try (KeyValueIterator<ContributionKey, OrderContribution> inWindow =
                      contributions.range(ContributionKey.lowest(key.windowStart()), ContributionKey.lowest(end))) {

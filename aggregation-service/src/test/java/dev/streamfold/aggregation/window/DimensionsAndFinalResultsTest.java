@@ -20,6 +20,7 @@ import dev.streamfold.common.topic.Topic;
 import dev.streamfold.common.topic.Topics;
 import dev.streamfold.common.tracing.RecordTracing;
 import dev.streamfold.schemas.CustomerLifetime;
+import dev.streamfold.schemas.DistinctEstimate;
 import dev.streamfold.schemas.EnrichedOrder;
 import dev.streamfold.schemas.OrderOperation;
 import dev.streamfold.schemas.ValueQuantiles;
@@ -177,6 +178,10 @@ class DimensionsAndFinalResultsTest {
         assertThat(closed.value().getOrderCount()).isEqualTo(2);
         assertThat(closed.value().getRevenueMinor()).isEqualTo(Map.of("EUR", 350L));
         assertThat(closed.headers().lastHeader(Emitted.AMENDED_HEADER)).isNull();
+        // And its distinct customers are one, exactly (no sketch bounds around it), and its figures those last live
+        assertThat(closed.value().getDistinctCustomers()).isEqualTo(new DistinctEstimate(1L, 1L, 1L));
+        WindowAggregate lastLive = latest(AggregateStream.live(Dimension.CUSTOMER)).get(new WindowKey("1", W1));
+        assertThat(WindowAggregate.newBuilder(closed.value()).setFinalResult(false).build()).isEqualTo(lastLive);
         assertThat(finals.isEmpty()).isTrue();
         assertThat(output(AggregateStream.finalResults(Dimension.CATEGORY)).isEmpty()).isTrue();
 
