@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -74,8 +75,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * With {@code benchmark.baseline-aggregation-jar} (the jar of an earlier build), that jar runs too, exactly-once on the
  * same input, so that a change is measured before and after in one run (its output writes the same topics, after
  * the check). With {@code benchmark.baseline-aggregation-jvm-args} (space separated), the baseline row runs with those
- * JVM options (and the shipped jar, unless a baseline jar is given): a JVM setting measured against the default in
- * one run. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
+ * JVM options, and with {@code benchmark.baseline-aggregation-args} with those service arguments added (both with the
+ * shipped jar, unless a baseline jar is given): a setting measured against the default in one run. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
  * written to {@code suite/target/benchmark/<row>.jfr}.
  */
 public final class PipelineBenchmark {
@@ -106,8 +107,13 @@ public final class PipelineBenchmark {
     private PipelineBenchmark() {
     }
 
+    /**
+     * @param appendedPerOrder records appended to the broker's logs while the row ran, per order: outputs, changelogs,
+     *                         repartitions, transaction markers and offset commits (what the broker, on the same two
+     *                         cores, had to write for each order)
+     */
     record Row(String name, double rate, double wholeRunRate, double cpuSeconds, long peakRssBytes, double threadBusy,
-            double machineBusy) {
+            double machineBusy, double appendedPerOrder) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -128,10 +134,12 @@ public final class PipelineBenchmark {
                     orders, topics.orders().partitions());
             generated.write(bootstrap, topics);
 
+            long appendedBefore = appendedToBroker(bootstrap);
             Passthrough passthrough = passthrough(bootstrap, topics.orders().name(), passthroughOut, orders);
             List<Row> rows = new ArrayList<>();
             rows.add(new Row("raw consume → produce passthrough", passthrough.rate(), passthrough.wholeRunRate(),
-                    Double.NaN, 0, Double.NaN, passthrough.machineBusy()));
+                    Double.NaN, 0, Double.NaN, passthrough.machineBusy(),
+                    (appendedToBroker(bootstrap) - appendedBefore) / (double) orders));
             rows.add(runService(stack, workDir, Service.ENRICHMENT, "enrichment", "bench-enrichment", PREFIX + "orders",
                     orders, jfr, concat(arguments("benchmark.enrichment-args"),
                             "--enrichment.state-dir=" + workDir.resolve("enrichment/state"))));
@@ -143,11 +151,14 @@ public final class PipelineBenchmark {
             String aggregationCheck = generated.checkWindows(bootstrap, topics);
             String baseline = System.getProperty("benchmark.baseline-aggregation-jar", "").trim();
             List<String> baselineJvm = arguments("benchmark.baseline-aggregation-jvm-args");
-            if (!baseline.isEmpty() || !baselineJvm.isEmpty()) {
+            List<String> baselineArguments = concat(configuration, "--aggregation.state-dir="
+                    + workDir.resolve("aggregation-baseline/state"));
+            baselineArguments.addAll(arguments("benchmark.baseline-aggregation-args"));
+            if (!baseline.isEmpty() || !baselineJvm.isEmpty() || baselineArguments.size() > configuration.size() + 1) {
                 rows.add(runService(stack, workDir, Service.AGGREGATION,
                         baseline.isEmpty() ? Service.AGGREGATION.jar() : Path.of(baseline), baselineJvm,
                         "aggregation-baseline", "bench-aggregation-baseline", PREFIX + "orders.enriched", orders, jfr,
-                        concat(configuration, "--aggregation.state-dir=" + workDir.resolve("aggregation-baseline/state"))));
+                        baselineArguments));
             }
             if (Boolean.parseBoolean(System.getProperty("benchmark.at-least-once", "true"))) {
                 rows.add(runService(stack, workDir, Service.AGGREGATION, "aggregation-alos", "bench-aggregation-alos",
@@ -184,15 +195,16 @@ public final class PipelineBenchmark {
         StringBuilder table = new StringBuilder(String.format("%n===== Streamfold benchmark: %,d orders, %d partitions, one"
                 + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + " =====%n", orders, partitions,
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
-        table.append(String.format("%-46s %12s %7s %12s %8s %9s %12s %13s%n", "row", "records/s", "ratio", "whole run",
-                "CPU s", "peak RSS", "stream busy", "machine busy"));
+        table.append(String.format("%-46s %12s %7s %12s %8s %9s %12s %13s %15s%n", "row", "records/s", "ratio", "whole run",
+                "CPU s", "peak RSS", "stream busy", "machine busy", "appended/order"));
         for (Row row : rows) {
-            table.append(String.format("%-46s %,12.0f %7.2f %,12.0f %8s %9s %12s %13s%n", row.name(), row.rate(),
+            table.append(String.format("%-46s %,12.0f %7.2f %,12.0f %8s %9s %12s %13s %15.2f%n", row.name(), row.rate(),
                     row.rate() / ceiling, row.wholeRunRate(),
                     Double.isNaN(row.cpuSeconds()) ? "–" : String.format("%.1f", row.cpuSeconds()),
                     row.peakRssBytes() == 0 ? "–" : (row.peakRssBytes() >> 20) + " MB",
                     Double.isNaN(row.threadBusy()) ? "–" : String.format("%.0f %%", 100 * row.threadBusy()),
-                    Double.isNaN(row.machineBusy()) ? "–" : String.format("%.0f %%", 100 * row.machineBusy())));
+                    Double.isNaN(row.machineBusy()) ? "–" : String.format("%.0f %%", 100 * row.machineBusy()),
+                    row.appendedPerOrder()));
         }
         table.append(String.format("enrichment output: %s%naggregation output: %s%n", enrichmentCheck, aggregationCheck));
         System.out.println(table);
@@ -264,6 +276,7 @@ public final class PipelineBenchmark {
                 "--streamfold.registry.url=" + stack.endpoints().registryUrl(), "--streamfold.topics.prefix=" + PREFIX,
                 "--streamfold.topics.replication-factor=1", "--" + service.id() + ".application-id=" + applicationId));
         command.addAll(arguments);
+        long appendedBefore = appendedToBroker(stack.endpoints().bootstrapServers());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 stack.endpoints().bootstrapServers()));
              ManagedProcess process = ManagedProcess.start(row, command, Map.of(), serviceDir, workDir.resolve(row + ".log"),
@@ -312,15 +325,27 @@ public final class PipelineBenchmark {
             String name = switch (row) {
                 case "enrichment" -> "enrichment-service (exactly-once)";
                 case "aggregation" -> "aggregation-service (exactly-once)";
-                case "aggregation-baseline" -> jvmOptions.isEmpty() ? "baseline aggregation jar (exactly-once)"
-                        : "baseline aggregation, own JVM options (exactly-once)";
+                case "aggregation-baseline" -> "baseline aggregation (exactly-once)";
                 default -> "aggregation-service (at_least_once)";
             };
             double seconds = (lastBusy - warm.nanos()) / 1e9 + 0.1;
             double threadBusy = (last.applicationThreadCpu() - warm.applicationThreadCpu()) / seconds;
             return new Row(name, orders * warm.progress().remainingShare() / seconds,
                     orders * first.progress().remainingShare() / ((lastBusy - first.nanos()) / 1e9 + 0.1), cpu, peakRss,
-                    threadBusy, machineBusy(warm.machineTicks(), last.machineTicks()));
+                    threadBusy, machineBusy(warm.machineTicks(), last.machineTicks()),
+                    (appendedToBroker(stack.endpoints().bootstrapServers()) - appendedBefore) / (double) orders);
+        }
+    }
+
+    /** The sum of every partition's log end offset, internal topics included: records appended so far. */
+    private static long appendedToBroker(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(names).allTopicNames().get().values().forEach(topic -> topic.partitions().forEach(
+                    partition -> latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+            return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get().values()
+                    .stream().mapToLong(info -> info.offset()).sum();
         }
     }
 

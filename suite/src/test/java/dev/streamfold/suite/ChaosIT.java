@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.streamfold.common.aggregate.AggregateStream;
 import dev.streamfold.common.aggregate.Dimension;
+import dev.streamfold.common.aggregate.Emission;
+import dev.streamfold.common.aggregate.WindowKind;
+import dev.streamfold.common.aggregate.WindowSpec;
+import dev.streamfold.common.config.StreamfoldProperties;
 import dev.streamfold.common.order.RevenueRule;
 import dev.streamfold.common.topic.Topic;
 import dev.streamfold.localstack.LocalStack;
@@ -47,7 +51,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * of recent orders (cancellations, corrections, deletes, re-delivered and overtaken versions) and late orders; customers
  * move and products are recategorised meanwhile. Aggregation and enrichment are each SIGKILLed three times at random
  * moments and started again, one of them only after ten times the grace period. At the end every tumbling window of
- * every dimension, and the total, must equal what the test computes on its own (SQL over the source rows for database
+ * every dimension, and the total, and every hopping window of the hopping dimensions (combined by the aggregation from
+ * tumbling panes) must equal what the test computes on its own (SQL over the source rows for database
  * orders, its ledger for direct ones, the attributes valid at each order's event time), exactly; late orders must be in
  * {@code orders.late} and nowhere else; nothing may be dead-lettered.
  *
@@ -143,7 +148,7 @@ class ChaosIT {
         System.out.printf("ChaosIT: %,d historical orders, %,d placed live, %,d changed, %d kills%n", HISTORY,
                 traffic.placed(), traffic.changed(), KILLS_EACH * 2);
 
-        // Then every window of every dimension equals the truth, exactly
+        // Then every window of every dimension, tumbling and hopping, equals the truth, exactly
         Map<String, String> truth = truth(traffic);
         await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(5)).failFast("a service died", () -> !run.allAlive())
                 .untilAsserted(() -> assertThat(differences(truth, published())).isEmpty());
@@ -203,7 +208,10 @@ class ChaosIT {
 
     /** SQL over the orders table for database orders, the traffic's ledger for direct ones. */
     private static Map<String, String> truth(ChaosTraffic traffic) {
-        WindowTruth truth = new WindowTruth(WINDOW);
+        // The services run with the shipped hopping windows (5 min every minute) of the shipped hopping dimensions.
+        WindowTruth truth = new WindowTruth(WINDOW, WindowSpec.hopping(
+                StreamfoldProperties.Hopping.defaults().size(), StreamfoldProperties.Hopping.defaults().advance()),
+                StreamfoldProperties.Aggregates.defaults().hoppingDimensions());
         SuiteSettings.Database database = run.settings().database();
         try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
              Statement statement = connection.createStatement();
@@ -231,15 +239,25 @@ class ChaosIT {
         return truth.figures();
     }
 
-    /** The latest live figures of every tumbling window of every dimension; a window that counts nothing is absent. */
+    /**
+     * The latest live figures of every tumbling window of every dimension, and of every hopping window of the hopping
+     * dimensions; a window that counts nothing is absent.
+     */
     private static Map<String, String> published() {
         Map<String, String> figures = new TreeMap<>();
+        List<AggregateStream> streams = new ArrayList<>();
         for (Dimension dimension : Dimension.values()) {
-            Topic<WindowKey, WindowAggregate> topic = run.client().topics().aggregates(AggregateStream.live(dimension));
+            streams.add(AggregateStream.live(dimension));
+        }
+        StreamfoldProperties.Aggregates.defaults().hoppingDimensions()
+                .forEach(dimension -> streams.add(new AggregateStream(dimension, WindowKind.HOPPING, Emission.LIVE)));
+        for (AggregateStream stream : streams) {
+            Topic<WindowKey, WindowAggregate> topic = run.client().topics().aggregates(stream);
             Map<String, WindowAggregate> latest = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> record : run.client().readAll(topic.name())) {
                 WindowAggregate value = topic.valueSerde().deserializer().deserialize(topic.name(), record.value());
-                latest.put(WindowTruth.key(dimension, value.getDimensionValue(), value.getWindowStart()), value);
+                latest.put(WindowTruth.key(stream.dimension(), stream.kind(), value.getDimensionValue(),
+                        value.getWindowStart()), value);
             }
             latest.forEach((key, value) -> {
                 if (value.getOrderCount() != 0) {

@@ -34,8 +34,10 @@ import org.apache.kafka.streams.state.Stores;
  * {@code orders.enriched} → validate → per input partition ({@link WindowOrders}): drop order changes not newer than
  * the order's version already applied, send changes of windows already closed at their source to {@code orders.late},
  * apply the rest to the partials of every configured dimension and window (retract the previous contribution, add the
- * new one; hopping windows that are runs of tumbling ones are combined from those after the repartition instead) and to the customer's lifetime totals → send changed partials and the partition's progress → repartition
- * (partials by window, progress to every partition) → combine each window's partials ({@link MergePartials}) →
+ * new one; hopping windows that are runs of tumbling ones are combined from those after the repartition instead) and
+ * to the customer's lifetime totals → send changed partials and the partition's progress → repartition (partials by
+ * window, or by value where hopping windows are combined from panes; progress to every partition) → combine each
+ * window's partials ({@link MergePartials}) →
  * {@code aggregates.<dimension>[.hopping]} on every change, {@code aggregates.<dimension>[.hopping].final} once per
  * window when every input partition has passed its end + grace.
  *
@@ -157,7 +159,7 @@ public final class AggregationTopology {
                 .repartition(Repartitioned.<String, MergeInput>as(PARTIALS_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(new MergeInputSerde())
-                        .withStreamPartitioner(new ProgressToEveryPartition()))
+                        .withStreamPartitioner(new MergeInputPartitioner(hoppingFromPanes(windows, aggregates))))
                 .process(() -> new MergePartials(windows, accounting, MERGE_STAGE, MERGED_WINDOWS_STORE, PROGRESS_STORE,
                                 input.partitions(), hoppingFromPanes(windows, aggregates)),
                         Named.as(MERGE_PARTIALS), MERGED_WINDOWS_STORE, PROGRESS_STORE), topics, outputs(aggregates, false),
