@@ -157,7 +157,9 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         long closedThrough = closedThrough();
         // The partial's latency headers go on with the figures, for the query service to measure.
         publish(key, total, now, record.headers(), closedThrough);
-        hopping.forEach(derived -> publish(derived.key, derived.value, now, record.headers(), closedThrough));
+        // A copy each: a record's headers may be changed downstream (dead-letter headers), never a sibling's.
+        hopping.forEach(derived -> publish(derived.key, derived.value, now, new RecordHeaders(record.headers().toArray()),
+                closedThrough));
     }
 
     /** Live figures; and the final result again if the window was closed already (see the class comment). */
