@@ -151,10 +151,11 @@ public final class PipelineBenchmark {
             String aggregationCheck = generated.checkWindows(bootstrap, topics);
             String baseline = System.getProperty("benchmark.baseline-aggregation-jar", "").trim();
             List<String> baselineJvm = arguments("benchmark.baseline-aggregation-jvm-args");
+            List<String> baselineSettings = arguments("benchmark.baseline-aggregation-args");
             List<String> baselineArguments = concat(configuration, "--aggregation.state-dir="
                     + workDir.resolve("aggregation-baseline/state"));
-            baselineArguments.addAll(arguments("benchmark.baseline-aggregation-args"));
-            if (!baseline.isEmpty() || !baselineJvm.isEmpty() || baselineArguments.size() > configuration.size() + 1) {
+            baselineArguments.addAll(baselineSettings);
+            if (!baseline.isEmpty() || !baselineJvm.isEmpty() || !baselineSettings.isEmpty()) {
                 rows.add(runService(stack, workDir, Service.AGGREGATION,
                         baseline.isEmpty() ? Service.AGGREGATION.jar() : Path.of(baseline), baselineJvm,
                         "aggregation-baseline", "bench-aggregation-baseline", PREFIX + "orders.enriched", orders, jfr,
