@@ -75,8 +75,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * With {@code benchmark.baseline-aggregation-jar} (the jar of an earlier build), that jar runs too, exactly-once on the
  * same input, so that a change is measured before and after in one run (its output writes the same topics, after
  * the check). With {@code benchmark.baseline-aggregation-jvm-args} (space separated), the baseline row runs with those
- * JVM options, and with {@code benchmark.baseline-aggregation-args} with those service arguments added (both with the
- * shipped jar, unless a baseline jar is given): a setting measured against the default in one run. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
+ * JVM options (a collector named there replaces the shipped one), and with {@code benchmark.baseline-aggregation-args} with those service arguments added (both with the
+ * shipped jar, unless a baseline jar is given): a setting measured against the default in one run. With
+ * {@code benchmark.baseline-enrichment-jvm-args}, the enrichment service runs again last, with those JVM options. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
  * written to {@code suite/target/benchmark/<row>.jfr}.
  */
 public final class PipelineBenchmark {
@@ -89,6 +90,11 @@ public final class PipelineBenchmark {
     private static final Duration SETTLED = Duration.ofSeconds(3);
     /** The services' heap: with RocksDB's budget (64 MB) and the JVM's own memory, within the 512 MB a service may use. */
     private static final String SERVICE_HEAP = "-Xmx256m";
+    /**
+     * The collector the deployment gives the Streams services (Helm values, compose file). JVM ergonomics would pick
+     * G1 on this machine (two cores, 24 GB); see the aggregation README for the measurement.
+     */
+    private static final String SHIPPED_COLLECTOR = "-XX:+UseParallelGC";
     /**
      * The share of the input read before the rates are timed: a service starts cold, and its JIT compiler took more CPU
      * than its stream thread in a 300,000-order run (per-thread CPU from /proc: 18 s against 8 s in enrichment, on the
@@ -171,6 +177,14 @@ public final class PipelineBenchmark {
                             // offsets, which time the run, move as often as exactly-once's).
                             "--spring.kafka.streams.properties.commit.interval.ms=100")));
             }
+            List<String> baselineEnrichmentJvm = arguments("benchmark.baseline-enrichment-jvm-args");
+            if (!baselineEnrichmentJvm.isEmpty()) {
+                // Last: it writes the enriched orders again, which the aggregation rows must not read twice.
+                rows.add(runService(stack, workDir, Service.ENRICHMENT, Service.ENRICHMENT.jar(), baselineEnrichmentJvm,
+                        "enrichment-baseline", "bench-enrichment-baseline", PREFIX + "orders", orders, jfr,
+                        concat(arguments("benchmark.enrichment-args"),
+                                "--enrichment.state-dir=" + workDir.resolve("enrichment-baseline/state"))));
+            }
             print(orders, topics.orders().partitions(), rows, enrichmentCheck, aggregationCheck);
         }
     }
@@ -194,7 +208,7 @@ public final class PipelineBenchmark {
     private static void print(int orders, int partitions, List<Row> rows, String enrichmentCheck, String aggregationCheck) {
         double ceiling = rows.getFirst().rate();
         StringBuilder table = new StringBuilder(String.format("%n===== Streamfold benchmark: %,d orders, %d partitions, one"
-                + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + " =====%n", orders, partitions,
+                + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + " " + SHIPPED_COLLECTOR + " =====%n", orders, partitions,
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
         table.append(String.format("%-46s %12s %7s %12s %8s %9s %12s %13s %15s%n", "row", "records/s", "ratio", "whole run",
                 "CPU s", "peak RSS", "stream busy", "machine busy", "appended/order"));
@@ -267,6 +281,10 @@ public final class PipelineBenchmark {
         Path serviceDir = Files.createDirectories(workDir.resolve(row));
         List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), SERVICE_HEAP,
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamfold.schemas"));
+        // The JVM refuses two collectors: a baseline that names one measures it instead of the shipped one.
+        if (jvmOptions.stream().noneMatch(option -> option.matches("-XX:\\+Use\\w*GC"))) {
+            command.add(SHIPPED_COLLECTOR);
+        }
         command.addAll(jvmOptions);
         if (jfr) {
             command.add("-XX:FlightRecorderOptions=stackdepth=256");
@@ -327,6 +345,7 @@ public final class PipelineBenchmark {
                 case "enrichment" -> "enrichment-service (exactly-once)";
                 case "aggregation" -> "aggregation-service (exactly-once)";
                 case "aggregation-baseline" -> "baseline aggregation (exactly-once)";
+                case "enrichment-baseline" -> "baseline enrichment (exactly-once)";
                 default -> "aggregation-service (at_least_once)";
             };
             double seconds = (lastBusy - warm.nanos()) / 1e9 + 0.1;

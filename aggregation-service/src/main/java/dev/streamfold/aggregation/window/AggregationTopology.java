@@ -161,7 +161,7 @@ public final class AggregationTopology {
                         .withValueSerde(new MergeInputSerde())
                         .withStreamPartitioner(new MergeInputPartitioner(hoppingFromPanes(windows, aggregates))))
                 .process(() -> new MergePartials(windows, accounting, MERGE_STAGE, MERGED_WINDOWS_STORE, PROGRESS_STORE,
-                                input.partitions(), hoppingFromPanes(windows, aggregates)),
+                                input.partitions(), hoppingFromPanes(windows, aggregates), flushing.interval()),
                         Named.as(MERGE_PARTIALS), MERGED_WINDOWS_STORE, PROGRESS_STORE), topics, outputs(aggregates, false),
                 ROUTE_EMITTED), "partial"));
         return builder.build();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -46,10 +47,16 @@ import org.slf4j.LoggerFactory;
  * it is applied, and the window's final result is published again with the header {@value Emitted#AMENDED_HEADER}.
  *
  * <p>Hopping windows that are runs of whole tumbling windows ({@link WindowSettings#hoppingFromPanes()}) are not sent
- * by the input partitions: each is combined here from its tumbling windows, its panes, whenever one of them changes
- * and when it closes. An order then changes one partial per dimension instead of one per window containing it
- * ({@code size / advance}: five with the defaults), and only tumbling partials cross the repartition (the technique
- * of Li et al., "No pane, no gain", 2005). The customer's hopping windows stay on their partition.
+ * by the input partitions: each is combined here from its tumbling windows, its panes. An order then changes one
+ * partial per dimension instead of one per window containing it ({@code size / advance}: five with the defaults), and
+ * only tumbling partials cross the repartition (the technique of Li et al., "No pane, no gain", 2005). The customer's
+ * hopping windows stay on their partition. A hopping window's live figures are published once per publish interval in
+ * which one of its panes changed, not at every change: each pane changes up to once per input partition and flush, and
+ * combining the five at each of those changes was 15 % of the stream thread (JFR, windowing without the customer
+ * dimension). They carry the headers of the newest pane partial that changed them. A window that closes is published
+ * live (if changed) and final at once; a closed one that changes (an amendment) at once too. Which open windows
+ * changed is kept in memory only: a task (re)started publishes all its open hopping windows once, so that a crash
+ * between a pane's commit and the next publication loses no figure.
  *
  * <p>Windows older than the watermark by the retention are deleted (wall-clock punctuation). A partial for a deleted
  * window would mean a bug, and is thrown on (dead-lettered), never published as a wrong figure.
@@ -76,6 +83,8 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
     private final int inputPartitions;
     /** The dimensions whose hopping windows are combined here from their tumbling windows (panes). */
     private final Set<Dimension> hoppingFromPanes;
+    /** How often changed hopping windows combined from panes are published. */
+    private final Duration publishInterval;
 
     private ProcessorContext<WindowKey, Emitted> context;
     private KeyValueStore<AggregateKey, MergedWindow> merged;
@@ -90,11 +99,16 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
             return size() > RECENT_WINDOWS;
         }
     };
+    /**
+     * The open hopping windows (of {@link #hoppingFromPanes}) whose panes changed since they were last published, each
+     * with the headers of the newest pane partial that changed it.
+     */
+    private final Map<AggregateKey, Header[]> hoppingChanged = new LinkedHashMap<>();
     /** Windows starting before this were deleted by the last purge (derived again by the first purge after a restart). */
     private long forgottenBefore = Long.MIN_VALUE;
 
     MergePartials(WindowSettings windows, RecordAccounting accounting, String stage, String windowsStore,
-            String progressStore, int inputPartitions, Collection<Dimension> hoppingFromPanes) {
+            String progressStore, int inputPartitions, Collection<Dimension> hoppingFromPanes, Duration publishInterval) {
         this.windows = windows;
         this.accounting = accounting;
         this.fallbackStage = stage;
@@ -102,6 +116,7 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         this.progressStore = progressStore;
         this.inputPartitions = inputPartitions;
         this.hoppingFromPanes = Set.copyOf(hoppingFromPanes);
+        this.publishInterval = publishInterval;
     }
 
     @Override
@@ -111,7 +126,12 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         this.progress = context.getStateStore(progressStore);
         // A task revived after an aborted transaction is initialised again, its stores restored to the last commit.
         recent.clear();
+        hoppingChanged.clear();
+        markOpenHoppingWindowsChanged();
         context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetOldWindows());
+        if (!hoppingFromPanes.isEmpty()) {
+            context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publishChangedHoppingWindows);
+        }
     }
 
     @Override
@@ -141,11 +161,17 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         }
         MergedWindow window = window(key);
         window = (window == null ? new MergedWindow() : window).with(update.sourcePartition(), update.partial());
+        long closedThrough = closedThrough();
+        List<AggregateKey> hopping = hoppingWindowsOf(key);
+        List<AggregateKey> closedHopping = hopping.stream().filter(h -> isClosed(h, closedThrough)).toList();
         Partial total;
-        List<KeyValue<AggregateKey, Partial>> hopping;
+        List<KeyValue<AggregateKey, Partial>> combinedNow;
         try {
             total = window.total();
-            hopping = hoppingWindowsOf(key, window);
+            // Combined now, where an overflow can still be thrown back to this partial: amendments of closed windows,
+            // and every window of a pane too large for any sum of its hopping windows to be sure to fit.
+            combinedNow = hopping.isEmpty() ? List.of()
+                    : combine(total.fitsSumOf(panesPerHoppingWindow()) ? closedHopping : hopping, key, window);
         } catch (ArithmeticException e) {
             recent.remove(key);
             throw new ArithmeticException("The partial of input partition " + update.sourcePartition() + " overflows "
@@ -154,18 +180,79 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         merged.put(key, window);
         recent.put(key, window);
         long now = context.currentSystemTimeMs();
-        long closedThrough = closedThrough();
         // The partial's latency headers go on with the figures, for the query service to measure.
         publish(key, total, now, record.headers(), closedThrough);
-        // A copy each: a record's headers may be changed downstream (dead-letter headers), never a sibling's.
-        hopping.forEach(derived -> publish(derived.key, derived.value, now, new RecordHeaders(record.headers().toArray()),
-                closedThrough));
+        Header[] headers = record.headers().toArray();
+        for (KeyValue<AggregateKey, Partial> derived : combinedNow) {
+            if (closedHopping.contains(derived.key)) {
+                // A copy each: a record's headers may be changed downstream (dead-letter headers), never a sibling's.
+                publish(derived.key, derived.value, now, new RecordHeaders(headers), closedThrough);
+            }
+        }
+        hopping.stream().filter(h -> !closedHopping.contains(h)).forEach(h -> hoppingChanged.put(h, headers));
+    }
+
+    private boolean isClosed(AggregateKey key, long closedThrough) {
+        return windows.closesAt(key.kind(), key.windowStart()) <= closedThrough;
+    }
+
+    private int panesPerHoppingWindow() {
+        return Math.toIntExact(windows.hopping().size().toMillis() / windows.tumbling().size().toMillis());
+    }
+
+    /** Each hopping window with its figures: its panes combined, {@code changed} as the one at {@code pane}. */
+    private List<KeyValue<AggregateKey, Partial>> combine(List<AggregateKey> hopping, AggregateKey pane, MergedWindow changed) {
+        List<KeyValue<AggregateKey, Partial>> combined = new ArrayList<>(hopping.size());
+        for (AggregateKey key : hopping) {
+            combined.add(KeyValue.pair(key, combinePanes(key, pane, changed)));
+        }
+        return combined;
+    }
+
+    /**
+     * Publishes the live figures of the open hopping windows whose panes changed since the last time. A sum that
+     * overflows here has no partial left to blame (each pane's figures fit a fifth of a long, see {@link #merge}, so
+     * this takes a minute of over 10^18 in one currency): the window is left unpublished, loudly.
+     */
+    private void publishChangedHoppingWindows(long now) {
+        for (Map.Entry<AggregateKey, Header[]> changed : hoppingChanged.entrySet()) {
+            try {
+                emit(changed.getKey(), combinePanes(changed.getKey(), null, null), Emission.LIVE, now,
+                        new RecordHeaders(changed.getValue()));
+            } catch (ArithmeticException e) {
+                log.error("Cannot publish {}: its panes' figures overflow a long when combined", changed.getKey(), e);
+            }
+        }
+        hoppingChanged.clear();
+    }
+
+    /**
+     * After a (re)start, every open hopping window counts as changed: which had changed since their last publication
+     * was in the memory of the instance before.
+     */
+    private void markOpenHoppingWindowsChanged() {
+        if (hoppingFromPanes.isEmpty()) {
+            return;
+        }
+        long closedThrough = closedThrough();
+        long openFrom = closedThrough == Long.MIN_VALUE ? Long.MIN_VALUE
+                : closedThrough - windows.hopping().size().toMillis() - windows.grace().toMillis();
+        Header[] none = new Header[0];
+        try (KeyValueIterator<AggregateKey, MergedWindow> panes = merged.range(AggregateKeySerde.lowest(openFrom), null)) {
+            while (panes.hasNext()) {
+                for (AggregateKey hopping : hoppingWindowsOf(panes.next().key)) {
+                    if (!isClosed(hopping, closedThrough)) {
+                        hoppingChanged.put(hopping, none);
+                    }
+                }
+            }
+        }
     }
 
     /** Live figures; and the final result again if the window was closed already (see the class comment). */
     private void publish(AggregateKey key, Partial total, long now, Headers headers, long closedThrough) {
         emit(key, total, Emission.LIVE, now, headers);
-        if (windows.closesAt(key.kind(), key.windowStart()) <= closedThrough) {
+        if (isClosed(key, closedThrough)) {
             log.info("{} changed after its final result was published (an order judged by a slower source); publishing"
                     + " it again", key);
             emit(key, total, Emission.FINAL, now, Emitted.amendedFinal());
@@ -178,20 +265,19 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
     }
 
     /**
-     * The hopping windows a tumbling window is a pane of (if its dimension's hopping windows are combined here), each
-     * with its figures: its panes combined, {@code changed} as it is now. A hopping window that starts before the
-     * windows forgotten is left out: closed long ago, it can no longer be combined whole.
+     * The hopping windows a tumbling window is a pane of, if its dimension's hopping windows are combined here. A
+     * hopping window that starts before the windows forgotten is left out: closed long ago, it can no longer be
+     * combined whole.
      */
-    private List<KeyValue<AggregateKey, Partial>> hoppingWindowsOf(AggregateKey pane, MergedWindow changed) {
+    private List<AggregateKey> hoppingWindowsOf(AggregateKey pane) {
         if (pane.kind() != WindowKind.TUMBLING || !hoppingFromPanes.contains(pane.dimension())) {
             return List.of();
         }
         WindowSpec hopping = windows.hopping();
-        List<KeyValue<AggregateKey, Partial>> derived = new ArrayList<>();
+        List<AggregateKey> derived = new ArrayList<>(panesPerHoppingWindow());
         for (long start = hopping.firstStart(pane.windowStart()); start <= pane.windowStart(); start += hopping.advanceMs()) {
             if (start >= forgottenBefore) {
-                AggregateKey key = new AggregateKey(pane.dimension(), WindowKind.HOPPING, pane.value(), start);
-                derived.add(KeyValue.pair(key, combinePanes(key, pane, changed)));
+                derived.add(new AggregateKey(pane.dimension(), WindowKind.HOPPING, pane.value(), start));
             }
         }
         return derived;
@@ -286,7 +372,13 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
             }
         }
         for (AggregateKey hopping : hoppingClosing) {
-            emit(hopping, combinePanes(hopping, null, null), Emission.FINAL, now, new RecordHeaders());
+            Partial figures = combinePanes(hopping, null, null);
+            Header[] changed = hoppingChanged.remove(hopping);
+            if (changed != null) {
+                // Its last live figures before its final result, as for any window.
+                emit(hopping, figures, Emission.LIVE, now, new RecordHeaders(changed));
+            }
+            emit(hopping, figures, Emission.FINAL, now, new RecordHeaders());
             forgetPanesNeededUntil(hopping);
         }
     }
@@ -376,6 +468,7 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         }
         old.forEach(merged::delete);
         old.forEach(recent::remove);
+        hoppingChanged.keySet().removeIf(key -> key.windowStart() < before);
         forgottenBefore = before;
     }
 }

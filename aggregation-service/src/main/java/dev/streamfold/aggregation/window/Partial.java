@@ -138,6 +138,24 @@ final class Partial {
         return orderCount;
     }
 
+    /** Whether the sums of {@code n} partials, each with sums as large as this one's, would all fit a long. */
+    boolean fitsSumOf(int n) {
+        long bound = Long.MAX_VALUE / n;
+        if (!within(orderCount, bound) || !within(quantity, bound)) {
+            return false;
+        }
+        for (CurrencyFigures figures : currencies) {
+            if (!within(figures.revenue, bound)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean within(long sum, long bound) {
+        return sum <= bound && sum >= -bound;
+    }
+
     Map<String, Long> revenue() {
         Map<String, Long> revenue = new TreeMap<>();
         for (CurrencyFigures figures : currencies) {

@@ -117,7 +117,9 @@ class DimensionsAndFinalResultsTest {
         send(order("e1", 1, "books", 100, "EUR", W1.plusSeconds(30)));
         flush();
 
-        // When the hopping figures (5 min, every minute) of the total are read
+        // When the hopping figures (5 min, every minute) of the total are read after the final stage's next
+        // publication (it combines them from the tumbling partial the flush sent)
+        flush();
         Map<WindowKey, WindowAggregate> hopping = latest(new AggregateStream(Dimension.TOTAL, WindowKind.HOPPING, Emission.LIVE));
 
         // Then the five overlapping windows starting from W1 - 4 min to W1 each count it once, five minutes long

@@ -123,6 +123,8 @@ class HoppingFromPanesTest {
             for (int partition = 1; partition < 4; partition++) {
                 repartition.pipeInput(WindowOrders.PROGRESS_KEY, new Progress(partition, LAST_ORDER.toEpochMilli()), wallClock);
             }
+            // The open windows' live figures: published once per interval in which they changed.
+            driver.advanceWallClockTime(FLUSH);
             Map<String, WindowAggregate> live = new TreeMap<>();
             Map<String, WindowAggregate> finals = new TreeMap<>();
             int finalsPublished = 0;
