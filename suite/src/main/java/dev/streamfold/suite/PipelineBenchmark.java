@@ -91,10 +91,10 @@ public final class PipelineBenchmark {
     /** The services' heap: with RocksDB's budget (64 MB) and the JVM's own memory, within the 512 MB a service may use. */
     private static final String SERVICE_HEAP = "-Xmx256m";
     /**
-     * The collector the deployment gives the Streams services (Helm values, compose file). JVM ergonomics would pick
-     * G1 on this machine (two cores, 24 GB); see the aggregation README for the measurement.
+     * The collector the deployment gives the aggregation service (Helm values, compose file). The others keep the JVM's
+     * choice, G1 on this machine (two cores, 24 GB); see the aggregation README for the measurements.
      */
-    private static final String SHIPPED_COLLECTOR = "-XX:+UseParallelGC";
+    private static final String AGGREGATION_COLLECTOR = "-XX:+UseParallelGC";
     /**
      * The share of the input read before the rates are timed: a service starts cold, and its JIT compiler took more CPU
      * than its stream thread in a 300,000-order run (per-thread CPU from /proc: 18 s against 8 s in enrichment, on the
@@ -211,7 +211,7 @@ public final class PipelineBenchmark {
     private static void print(int orders, int partitions, List<Row> rows, String enrichmentCheck, String aggregationCheck) {
         double ceiling = rows.getFirst().rate();
         StringBuilder table = new StringBuilder(String.format("%n===== Streamfold benchmark: %,d orders, %d partitions, one"
-                + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + " " + SHIPPED_COLLECTOR + " =====%n", orders, partitions,
+                + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + ", aggregation " + AGGREGATION_COLLECTOR + " =====%n", orders, partitions,
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
         table.append(String.format("%-46s %12s %7s %12s %8s %9s %12s %13s %15s%n", "row", "records/s", "ratio", "whole run",
                 "CPU s", "peak RSS", "stream busy", "machine busy", "appended/order"));
@@ -330,8 +330,8 @@ public final class PipelineBenchmark {
         List<String> command = new ArrayList<>(List.of(ManagedProcess.currentJava(), SERVICE_HEAP,
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.streamfold.schemas"));
         // The JVM refuses two collectors: a baseline that names one measures it instead of the shipped one.
-        if (jvmOptions.stream().noneMatch(option -> option.matches("-XX:\\+Use\\w*GC"))) {
-            command.add(SHIPPED_COLLECTOR);
+        if (service == Service.AGGREGATION && jvmOptions.stream().noneMatch(option -> option.matches("-XX:\\+Use\\w*GC"))) {
+            command.add(AGGREGATION_COLLECTOR);
         }
         command.addAll(jvmOptions);
         if (jfr) {
