@@ -75,9 +75,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * With {@code benchmark.baseline-aggregation-jar} (the jar of an earlier build), that jar runs too, exactly-once on the
  * same input, so that a change is measured before and after in one run (its output writes the same topics, after
  * the check). With {@code benchmark.baseline-aggregation-jvm-args} (space separated), the baseline row runs with those
- * JVM options (a collector named there replaces the shipped one), and with {@code benchmark.baseline-aggregation-args} with those service arguments added (both with the
- * shipped jar, unless a baseline jar is given): a setting measured against the default in one run. With
- * {@code benchmark.baseline-enrichment-jvm-args}, the enrichment service runs again last, with those JVM options. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
+ * JVM options (a collector named there replaces the shipped one), and with {@code benchmark.baseline-aggregation-args}
+ * with those service arguments added (both with the shipped jar, unless a baseline jar is given): a setting measured
+ * against the default in one run. With {@code benchmark.baseline-enrichment-jvm-args}, the enrichment service runs
+ * again last, with those JVM options. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With
+ * {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
  * written to {@code suite/target/benchmark/<row>.jfr}.
  */
 public final class PipelineBenchmark {
@@ -211,7 +213,8 @@ public final class PipelineBenchmark {
     private static void print(int orders, int partitions, List<Row> rows, String enrichmentCheck, String aggregationCheck) {
         double ceiling = rows.getFirst().rate();
         StringBuilder table = new StringBuilder(String.format("%n===== Streamfold benchmark: %,d orders, %d partitions, one"
-                + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + ", aggregation " + AGGREGATION_COLLECTOR + " =====%n", orders, partitions,
+                + " broker and registry, %d cores, Java %s, services " + SERVICE_HEAP + ", aggregation "
+                + AGGREGATION_COLLECTOR + " =====%n", orders, partitions,
                 Runtime.getRuntime().availableProcessors(), Runtime.version()));
         table.append(String.format("%-46s %12s %7s %12s %8s %9s %12s %13s %15s%n", "row", "records/s", "ratio", "whole run",
                 "CPU s", "peak RSS", "stream busy", "machine busy", "appended/order"));
