@@ -182,6 +182,9 @@ final class MergePartials implements Processor<String, MergeInput, WindowKey, Em
         long now = context.currentSystemTimeMs();
         // The partial's latency headers go on with the figures, for the query service to measure.
         publish(key, total, now, record.headers(), closedThrough);
+        if (hopping.isEmpty()) {
+            return;
+        }
         Header[] headers = record.headers().toArray();
         for (KeyValue<AggregateKey, Partial> derived : combinedNow) {
             if (closedHopping.contains(derived.key)) {
