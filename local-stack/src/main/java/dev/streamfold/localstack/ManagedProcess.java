@@ -121,6 +121,28 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     /**
+     * Asks a Java child for a thread dump (SIGQUIT: the JVM prints every thread's stack to its output, the log, and
+     * goes on). Only Java children are signalled: SIGQUIT ends a shell, and with it the guard's watcher. Returns
+     * whether one was asked.
+     */
+    public boolean requestThreadDump() {
+        List<ProcessHandle> jvms = guard.children()
+                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .toList();
+        for (ProcessHandle jvm : jvms) {
+            try {
+                new ProcessBuilder("kill", "-QUIT", Long.toString(jvm.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !jvms.isEmpty();
+    }
+
+    /**
      * Ends the child with SIGKILL, no shutdown hooks, no graceful shutdown: what a crash or an OOM kill looks
      * like to the rest of the system. Returns once it is gone.
      */

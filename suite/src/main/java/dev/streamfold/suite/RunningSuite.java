@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -208,6 +210,61 @@ final class RunningSuite implements AutoCloseable {
             all.append("\n===== ").append(service.id()).append("-service =====\n").append(tail(service));
         }
         return all.toString();
+    }
+
+    /**
+     * The stacks of the running services' Kafka threads (stream threads, producer network threads), from a thread dump
+     * each JVM writes to its log: where a stalled pipeline waits, for failure messages.
+     */
+    String kafkaThreadStacks() {
+        StringBuilder all = new StringBuilder();
+        processes.forEach((service, process) -> {
+            long logged = logSize(service);
+            if (process.requestThreadDump()) {
+                all.append("\n===== ").append(service.id()).append("-service, Kafka threads =====\n")
+                        .append(kafkaThreads(awaitThreadDump(service, logged)));
+            }
+        });
+        return all.toString();
+    }
+
+    private String awaitThreadDump(Service service, long from) {
+        Instant deadline = Instant.now().plusSeconds(5);
+        String appended = "";
+        // HotSpot ends a thread dump with its JNI reference count.
+        while (!appended.contains("JNI global refs") && Instant.now().isBefore(deadline)) {
+            pause();
+            appended = logSince(service, from);
+        }
+        return appended;
+    }
+
+    private static String kafkaThreads(String dump) {
+        StringBuilder threads = new StringBuilder();
+        for (String thread : dump.split("\n\n")) {
+            String name = thread.strip();
+            if (name.startsWith("\"") && (name.contains("StreamThread") || name.contains("kafka-producer-network-thread"))) {
+                threads.append(name).append("\n\n");
+            }
+        }
+        return threads.isEmpty() ? "(no thread dump)\n" : threads.toString();
+    }
+
+    private long logSize(Service service) {
+        try {
+            return Files.size(logFile(service));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private String logSince(Service service, long from) {
+        try (var channel = Files.newByteChannel(logFile(service))) {
+            channel.position(from);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Path workDir(Service service) {

@@ -13,6 +13,11 @@ record ServiceProcess(ManagedProcess process, Runnable killer) implements AutoCl
         return process.isAlive();
     }
 
+    /** A thread dump into the service's log, if it is a JVM we started (not a container). */
+    boolean requestThreadDump() {
+        return process.isAlive() && process.requestThreadDump();
+    }
+
     /** SIGKILL: no shutdown hooks. Returns once it is gone. */
     void kill() {
         crash();

@@ -8,8 +8,10 @@ import dev.streamfold.localstack.LocalStack;
 import dev.streamfold.localstack.Ports;
 import dev.streamfold.schemas.db.ShopDatabase;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +19,13 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -95,6 +104,51 @@ final class TestSuite implements AutoCloseable {
         }
     }
 
+    /**
+     * What read-committed readers of this run's topics wait for: every partition whose last stable offset is behind its
+     * end (an open or hanging transaction), the producers with a transaction open there, and the broker's transactions
+     * that are not complete.
+     */
+    String openTransactions() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (TopicDescription topic : admin.describeTopics(admin.listTopics().names().get().stream()
+                    .filter(name -> name.startsWith(settings.instanceName())).toList()).allTopicNames().get().values()) {
+                topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
+            }
+            Map<TopicPartition, Long> stable = endOffsets(admin, partitions, IsolationLevel.READ_COMMITTED);
+            Map<TopicPartition, Long> end = endOffsets(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
+            List<TopicPartition> behind = partitions.stream().filter(p -> stable.get(p) < end.get(p)).toList();
+            StringBuilder report = new StringBuilder();
+            behind.forEach(p -> report.append(p).append(": last stable offset ").append(stable.get(p)).append(", end ")
+                    .append(end.get(p)).append('\n'));
+            if (!behind.isEmpty()) {
+                admin.describeProducers(behind).all().get().forEach((partition, state) -> state.activeProducers().stream()
+                        .filter(producer -> producer.currentTransactionStartOffset().isPresent())
+                        .forEach(producer -> report.append(partition).append(": ").append(producer).append('\n')));
+            }
+            List<String> incomplete = admin.listTransactions().all().get().stream()
+                    .filter(listing -> listing.state() != TransactionState.COMPLETE_COMMIT
+                            && listing.state() != TransactionState.COMPLETE_ABORT && listing.state() != TransactionState.EMPTY)
+                    .map(TransactionListing::transactionalId).toList();
+            admin.describeTransactions(incomplete).all().get().forEach((id, description) -> report.append(id)
+                    .append(": ").append(description).append('\n'));
+            return report.isEmpty() ? "(every partition stable, no transaction open)" : report.toString();
+        } catch (Exception e) {
+            return "(cannot describe transactions: " + e + ")";
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> partitions,
+            IsolationLevel isolation) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get()
+                .forEach((partition, info) -> offsets.put(partition, info.offset()));
+        return offsets;
+    }
+
     /** For {@code @RegisterExtension}: prints the services' last log lines when a test of the class fails. */
     static TestWatcher printsLogsOnFailure(Supplier<TestSuite> run) {
         return new TestWatcher() {
@@ -103,6 +157,8 @@ final class TestSuite implements AutoCloseable {
                 TestSuite failed = run.get();
                 if (failed != null && failed.suite != null) {
                     System.out.println("Service logs of the failed run:" + failed.suite.tails());
+                    System.out.println("Transactions of the failed run:\n" + failed.openTransactions());
+                    System.out.println("Kafka threads of the failed run:" + failed.suite.kafkaThreadStacks());
                 }
             }
         };
