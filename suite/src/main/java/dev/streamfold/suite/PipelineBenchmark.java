@@ -77,8 +77,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the check). With {@code benchmark.baseline-aggregation-jvm-args} (space separated), the baseline row runs with those
  * JVM options (a collector named there replaces the shipped one), and with {@code benchmark.baseline-aggregation-args}
  * with those service arguments added (both with the shipped jar, unless a baseline jar is given): a setting measured
- * against the default in one run. With {@code benchmark.baseline-enrichment-jvm-args}, the enrichment service runs
- * again last, with those JVM options. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With
+ * against the default in one run. With {@code benchmark.baseline-enrichment-jar} (an earlier build) or
+ * {@code benchmark.baseline-enrichment-jvm-args}, the enrichment service runs again last, from that jar or with those
+ * JVM options. {@code -Dbenchmark.at-least-once=false} leaves out the at-least-once row. With
  * {@code benchmark.jfr}, each service runs under JDK Flight Recorder ({@code settings=profile}); recordings are
  * written to {@code suite/target/benchmark/<row>.jfr}.
  */
@@ -183,9 +184,11 @@ public final class PipelineBenchmark {
                             "--spring.kafka.streams.properties.commit.interval.ms=100")));
             }
             List<String> baselineEnrichmentJvm = arguments("benchmark.baseline-enrichment-jvm-args");
-            if (!baselineEnrichmentJvm.isEmpty()) {
+            String baselineEnrichment = System.getProperty("benchmark.baseline-enrichment-jar", "").trim();
+            if (!baselineEnrichmentJvm.isEmpty() || !baselineEnrichment.isEmpty()) {
                 // Last: it writes the enriched orders again, which the aggregation rows must not read twice.
-                rows.add(runService(stack, workDir, Service.ENRICHMENT, Service.ENRICHMENT.jar(), baselineEnrichmentJvm,
+                rows.add(runService(stack, workDir, Service.ENRICHMENT,
+                        baselineEnrichment.isEmpty() ? Service.ENRICHMENT.jar() : Path.of(baselineEnrichment), baselineEnrichmentJvm,
                         "enrichment-baseline", "bench-enrichment-baseline", PREFIX + "orders", orders, jfr,
                         concat(arguments("benchmark.enrichment-args"),
                                 "--enrichment.state-dir=" + workDir.resolve("enrichment-baseline/state"))));

@@ -8,9 +8,14 @@ import dev.streamfold.schemas.Order;
 import dev.streamfold.schemas.OrderSource;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +34,55 @@ class ConfluentAvroSerdeTest {
         assertThat(bytes[0]).isZero();
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(registry.idOf("orders-value", Order.getClassSchema()));
         assertThat(orders.deserializer().deserialize("orders", bytes)).isEqualTo(order());
+    }
+
+    @Test
+    void shouldWriteAndReadTheSameBytesAfterARecordItCouldNotWriteOrRead() {
+        // Given an order written, then one that fails half-way (a required field missing), then a truncated frame read
+        byte[] before = orders.serializer().serialize("orders", order());
+        Order incomplete = new Order();
+        incomplete.setEventId("e-2");
+        incomplete.setOrderId(2);
+        assertThatThrownBy(() -> orders.serializer().serialize("orders", incomplete)).isInstanceOf(PoisonRecordException.class);
+        assertThatThrownBy(() -> orders.deserializer().deserialize("orders", Arrays.copyOf(before, before.length - 3)))
+                .isInstanceOf(PoisonRecordException.class);
+
+        // When the same order is written and read again on the same thread, whose encoder and decoder are reused
+        byte[] after = orders.serializer().serialize("orders", order());
+
+        // Then nothing of the failed record is left in the bytes, and they read back equal
+        assertThat(after).isEqualTo(before);
+        assertThat(orders.deserializer().deserialize("orders", after)).isEqualTo(order());
+    }
+
+    @Test
+    void shouldWriteAndReadOnSeveralThreadsAtOnceWithOneSerde() throws Exception {
+        // Given one serde shared by threads, as Kafka Streams shares a sink's serde between stream threads
+        int perThread = 5_000;
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            // When each writes and reads back orders of its own
+            List<Future<Integer>> roundTrips = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long first = t * (long) perThread;
+                roundTrips.add(threads.submit(() -> {
+                    int equal = 0;
+                    for (long id = first; id < first + perThread; id++) {
+                        Order order = Order.newBuilder(order()).setOrderId(id).setEventId("e-" + id).build();
+                        byte[] bytes = orders.serializer().serialize("orders", order);
+                        equal += orders.deserializer().deserialize("orders", bytes).equals(order) ? 1 : 0;
+                    }
+                    return equal;
+                }));
+            }
+
+            // Then every order reads back as it was written
+            for (Future<Integer> roundTrip : roundTrips) {
+                assertThat(roundTrip.get()).isEqualTo(perThread);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
