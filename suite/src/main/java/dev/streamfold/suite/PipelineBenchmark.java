@@ -60,7 +60,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Side by side in one run, on one local broker and registry, over the same N orders (with 50,000 customers and 500
  * products pre-loaded): the raw consume → produce passthrough of the orders (the single-hop ceiling of
- * {@code ../shared/performance.md}); the enrichment service's jar (exactly-once) turning them into
+ * {@code ../shared/performance.md}); the same bytes copied exactly-once, once and five times per order, with no other
+ * work (the ceilings of a service that appends that many records per order, {@link #exactlyOnceCopy}); the
+ * enrichment service's jar (exactly-once) turning them into
  * {@code orders.enriched}; the aggregation service's jar over those, exactly-once, then again with
  * {@code at_least_once}. Each service runs with its production configuration, only pointed at the benchmark's topics.
  * Prints records per second in steady state (over the second half of the input, see {@link #WARM_UP}) and over the
@@ -105,6 +107,10 @@ public final class PipelineBenchmark {
      * what a service that runs for days delivers; the whole run's rate is printed beside it.
      */
     private static final double WARM_UP = 0.5;
+    /** The exactly-once copies' records per order: the appends of an enrichment and of an aggregation, nothing else. */
+    private static final List<Integer> EXACTLY_ONCE_COPIES = List.of(1, 5);
+    /** Kafka Streams' commit interval under exactly-once, which the services keep. */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     private static final int CUSTOMERS = 50_000;
     private static final int PRODUCTS = 500;
     private static final Duration SPAN = Duration.ofHours(2);
@@ -140,6 +146,8 @@ public final class PipelineBenchmark {
                     topics.products().newTopic(TopicSettings.singleBroker()), topics.orders().newTopic(TopicSettings.singleBroker()),
                     new NewTopic(passthroughOut, topics.orders().partitions(), (short) 1),
                     new NewTopic(warmUpOut, topics.orders().partitions(), (short) 1)));
+            stack.createTopics(EXACTLY_ONCE_COPIES.stream()
+                    .map(copies -> new NewTopic(PREFIX + "copies-" + copies, topics.orders().partitions(), (short) 1)).toList());
             Generated generated = Generated.of(orders);
             System.out.printf("Writing %,d customers, %,d products and %,d orders (%d partitions)…%n", CUSTOMERS, PRODUCTS,
                     orders, topics.orders().partitions());
@@ -152,6 +160,14 @@ public final class PipelineBenchmark {
                     Double.NaN, 0, Double.NaN, passthrough.machineBusy(),
                     (appendedToBroker(bootstrap) - appendedBefore) / (double) orders));
             warmUpTransactions(bootstrap, topics.orders().name(), warmUpOut, orders);
+            for (int copies : EXACTLY_ONCE_COPIES) {
+                appendedBefore = appendedToBroker(bootstrap);
+                Passthrough copy = exactlyOnceCopy(bootstrap, topics.orders().name(), PREFIX + "copies-" + copies, orders,
+                        copies);
+                rows.add(new Row("raw exactly-once copy, " + copies + " record" + (copies == 1 ? "" : "s") + " per order",
+                        copy.rate(), copy.wholeRunRate(), Double.NaN, 0, Double.NaN, copy.machineBusy(),
+                        (appendedToBroker(bootstrap) - appendedBefore) / (double) orders));
+            }
             rows.add(runService(stack, workDir, Service.ENRICHMENT, "enrichment", "bench-enrichment", PREFIX + "orders",
                     orders, jfr, concat(arguments("benchmark.enrichment-args"),
                             "--enrichment.state-dir=" + workDir.resolve("enrichment/state"))));
@@ -277,6 +293,65 @@ public final class PipelineBenchmark {
             next.put(partition, new OffsetAndMetadata(records.records(partition).getLast().offset() + 1));
         }
         return next;
+    }
+
+    /**
+     * The same bytes written {@code copies} times per order, exactly-once as Kafka Streams does it (a transaction with
+     * the offsets every 100 ms, read committed), with no other work: what the broker and the clients alone allow for a
+     * service that appends that many records per order. One copy is the ceiling of an exactly-once hop (enrichment
+     * appends 1.09 records per order); five, of the aggregation's outputs (5.4 per order: changelogs, lifetime totals,
+     * the customer dimension's live and final results).
+     */
+    private static Passthrough exactlyOnceCopy(String bootstrap, String from, String to, int orders, int copies) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-copies-" + copies,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     bootstrap, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-copies-" + copies,
+                     ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            consumer.subscribe(List.of(from));
+            Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+            long copied = 0;
+            long begin = 0;
+            long warm = 0;
+            long[] machineAtWarm = null;
+            long lastCommit = System.nanoTime();
+            producer.beginTransaction();
+            while (copied < orders) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (begin == 0) {
+                        begin = System.nanoTime();
+                    }
+                    if (warm == 0 && copied >= WARM_UP * orders) {
+                        warm = System.nanoTime();
+                        machineAtWarm = machineCpuTicks();
+                    }
+                    for (int copy = 0; copy < copies; copy++) {
+                        producer.send(new ProducerRecord<>(to, record.partition(), record.key(), record.value(),
+                                record.headers()));
+                    }
+                    copied++;
+                }
+                uncommitted.putAll(nextOffsets(records));
+                if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos() || copied >= orders) {
+                    if (!uncommitted.isEmpty()) {
+                        producer.sendOffsetsToTransaction(uncommitted, consumer.groupMetadata());
+                    }
+                    producer.commitTransaction();
+                    uncommitted.clear();
+                    lastCommit = System.nanoTime();
+                    if (copied < orders) {
+                        producer.beginTransaction();
+                    }
+                }
+            }
+            long end = System.nanoTime();
+            return new Passthrough(orders * (1 - WARM_UP) / ((end - warm) / 1e9), orders / ((end - begin) / 1e9),
+                    machineBusy(machineAtWarm, machineCpuTicks()));
+        }
     }
 
     /** Bytes in, the same bytes out, at-least-once with the clients' defaults: the ceiling of one hop. */
