@@ -163,7 +163,7 @@ public final class PipelineBenchmark {
             for (int copies : EXACTLY_ONCE_COPIES) {
                 appendedBefore = appendedToBroker(bootstrap);
                 Passthrough copy = exactlyOnceCopy(bootstrap, topics.orders().name(), PREFIX + "copies-" + copies, orders,
-                        copies);
+                        copies, COMMIT_INTERVAL, "bench-copies-" + copies);
                 rows.add(new Row("raw exactly-once copy, " + copies + " record" + (copies == 1 ? "" : "s") + " per order",
                         copy.rate(), copy.wholeRunRate(), Double.NaN, 0, Double.NaN, copy.machineBusy(),
                         (appendedToBroker(bootstrap) - appendedBefore) / (double) orders));
@@ -251,7 +251,7 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Copies the orders once more, exactly-once (a transaction per poll, offsets in it, read committed), untimed. The
+     * Copies the orders once more, exactly-once ({@link #exactlyOnceCopy}, a transaction per poll), untimed. The
      * broker runs in this JVM, warm from the input and the passthrough, but its transaction paths were cold: the first
      * exactly-once row paid for their JIT. Without this, the same enrichment jar ran 1.57× faster as the last row
      * than as the first, in one run (61,410 against 39,107 orders/s steady; the aggregation's rows, later, 1.05×);
@@ -259,30 +259,8 @@ public final class PipelineBenchmark {
      */
     private static void warmUpTransactions(String bootstrap, String from, String to, int orders) {
         long begin = System.nanoTime();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-transactions-warm-up",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-transactions-warm-up"),
-                     new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.initTransactions();
-            consumer.subscribe(List.of(from));
-            long copied = 0;
-            while (copied < orders) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                producer.beginTransaction();
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    producer.send(new ProducerRecord<>(to, record.partition(), record.key(), record.value(), record.headers()));
-                    copied++;
-                }
-                producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-                producer.commitTransaction();
-            }
-        }
+        // A transaction per poll: many more commits than 100 ms transactions, for the JIT to see.
+        exactlyOnceCopy(bootstrap, from, to, orders, 1, Duration.ZERO, "bench-transactions-warm-up");
         System.out.printf("Warmed the broker's transactions up: %,d orders copied exactly-once in %.1f s%n", orders,
                 (System.nanoTime() - begin) / 1e9);
     }
@@ -297,18 +275,19 @@ public final class PipelineBenchmark {
 
     /**
      * The same bytes written {@code copies} times per order, exactly-once as Kafka Streams does it (a transaction with
-     * the offsets every 100 ms, read committed), with no other work: what the broker and the clients alone allow for a
+     * the offsets every {@code commitInterval}, Kafka Streams' 100 ms for the rows, read committed), with no other work: what the broker and the clients alone allow for a
      * service that appends that many records per order. One copy is the ceiling of an exactly-once hop (enrichment
      * appends 1.09 records per order); five, of the aggregation's outputs (5.4 per order: changelogs, lifetime totals,
      * the customer dimension's live and final results).
      */
-    private static Passthrough exactlyOnceCopy(String bootstrap, String from, String to, int orders, int copies) {
+    private static Passthrough exactlyOnceCopy(String bootstrap, String from, String to, int orders, int copies,
+            Duration commitInterval, String clientId) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-copies-" + copies,
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, clientId,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-copies-" + copies,
+                     bootstrap, ProducerConfig.TRANSACTIONAL_ID_CONFIG, clientId,
                      ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             consumer.subscribe(List.of(from));
@@ -336,7 +315,7 @@ public final class PipelineBenchmark {
                     copied++;
                 }
                 uncommitted.putAll(nextOffsets(records));
-                if (System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos() || copied >= orders) {
+                if (System.nanoTime() - lastCommit >= commitInterval.toNanos() || copied >= orders) {
                     if (!uncommitted.isEmpty()) {
                         producer.sendOffsetsToTransaction(uncommitted, consumer.groupMetadata());
                     }
