@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,8 +62,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Side by side in one run, on one local broker and registry, over the same N orders (with 50,000 customers and 500
  * products pre-loaded): the raw consume → produce passthrough of the orders (the single-hop ceiling of
  * {@code ../shared/performance.md}); the same bytes copied exactly-once, once and five times per order, with no other
- * work (the ceilings of a service that appends that many records per order, {@link #exactlyOnceCopy}); the
- * enrichment service's jar (exactly-once) turning them into
+ * work (the ceilings of a service that appends that many records per order, {@link #exactlyOnceCopy}); the same hop in
+ * Kafka Streams with none of the services' own work ({@link KafkaStreamsCeiling}; {@code -Dbenchmark.kafka-streams=false}
+ * leaves those rows out); the enrichment service's jar (exactly-once) turning them into
  * {@code orders.enriched}; the aggregation service's jar over those, exactly-once, then again with
  * {@code at_least_once}. Each service runs with its production configuration, only pointed at the benchmark's topics.
  * Prints records per second in steady state (over the second half of the input, see {@link #WARM_UP}) and over the
@@ -106,7 +108,7 @@ public final class PipelineBenchmark {
      * same 2 cores), while the passthrough runs in the benchmark's JVM, warm from writing the input. Steady state is
      * what a service that runs for days delivers; the whole run's rate is printed beside it.
      */
-    private static final double WARM_UP = 0.5;
+    static final double WARM_UP = 0.5;
     /** The exactly-once copies' records per order: the appends of an enrichment and of an aggregation, nothing else. */
     private static final List<Integer> EXACTLY_ONCE_COPIES = List.of(1, 5);
     /** Kafka Streams' commit interval under exactly-once, which the services keep. */
@@ -168,6 +170,9 @@ public final class PipelineBenchmark {
                         copy.rate(), copy.wholeRunRate(), Double.NaN, 0, Double.NaN, copy.machineBusy(),
                         (appendedToBroker(bootstrap) - appendedBefore) / (double) orders));
             }
+            if (Boolean.parseBoolean(System.getProperty("benchmark.kafka-streams", "true"))) {
+                rows.addAll(kafkaStreamsRows(stack, topics, orders, workDir));
+            }
             rows.add(runService(stack, workDir, Service.ENRICHMENT, "enrichment", "bench-enrichment", PREFIX + "orders",
                     orders, jfr, concat(arguments("benchmark.enrichment-args"),
                             "--enrichment.state-dir=" + workDir.resolve("enrichment/state"))));
@@ -211,6 +216,36 @@ public final class PipelineBenchmark {
             }
             print(orders, topics.orders().partitions(), rows, enrichmentCheck, aggregationCheck);
         }
+    }
+
+    /**
+     * The same hop in Kafka Streams with none of the services' work ({@link KafkaStreamsCeiling}): each shape in this
+     * JVM, then the join again in a JVM of its own with the services' heap.
+     */
+    private static List<Row> kafkaStreamsRows(LocalStack stack, Topics topics, int orders, Path workDir) throws Exception {
+        String bootstrap = stack.endpoints().bootstrapServers();
+        String ownJvmTopic = PREFIX + "kafka-streams-join-jvm";
+        List<NewTopic> outputs = new ArrayList<>(Arrays.stream(KafkaStreamsCeiling.Shape.values())
+                .map(shape -> new NewTopic(ceilingTopic(shape), topics.orders().partitions(), (short) 1)).toList());
+        outputs.add(new NewTopic(ownJvmTopic, topics.orders().partitions(), (short) 1));
+        stack.createTopics(outputs);
+        List<Row> rows = new ArrayList<>();
+        for (KafkaStreamsCeiling.Shape shape : KafkaStreamsCeiling.Shape.values()) {
+            long appendedBefore = appendedToBroker(bootstrap);
+            KafkaStreamsCeiling.Measured measured = KafkaStreamsCeiling.run(shape, bootstrap, topics, ceilingTopic(shape),
+                    orders, workDir.resolve("kafka-streams-" + shape.id()));
+            rows.add(measured.row(shape.row(), (appendedToBroker(bootstrap) - appendedBefore) / (double) orders));
+        }
+        long appendedBefore = appendedToBroker(bootstrap);
+        KafkaStreamsCeiling.Measured ownJvm = KafkaStreamsCeiling.runInOwnJvm(KafkaStreamsCeiling.Shape.JOIN, bootstrap,
+                stack.endpoints().registryUrl(), PREFIX, ownJvmTopic, orders, workDir, SERVICE_HEAP);
+        rows.add(ownJvm.row(KafkaStreamsCeiling.Shape.JOIN.row() + ", own JVM",
+                (appendedToBroker(bootstrap) - appendedBefore) / (double) orders));
+        return rows;
+    }
+
+    private static String ceilingTopic(KafkaStreamsCeiling.Shape shape) {
+        return PREFIX + "kafka-streams-" + shape.id();
     }
 
     /**
@@ -528,7 +563,7 @@ public final class PipelineBenchmark {
      * CPU seconds of the threads named after the application id (stream, state updater, global thread; Linux keeps a
      * thread's first 15 characters): how busy the processing itself was, apart from clients' network threads, JIT and GC.
      */
-    private static double applicationThreadCpuSeconds(long pid, String applicationId) {
+    static double applicationThreadCpuSeconds(long pid, String applicationId) {
         String prefix = applicationId.substring(0, Math.min(15, applicationId.length()));
         double ticks = 0;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -553,7 +588,7 @@ public final class PipelineBenchmark {
     }
 
     /** Busy and total jiffies of all cores (the first line of /proc/stat); null where there is none. */
-    private static long[] machineCpuTicks() {
+    static long[] machineCpuTicks() {
         try {
             String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long total = 0;
@@ -568,7 +603,7 @@ public final class PipelineBenchmark {
     }
 
     /** The share of all cores' time that was busy between two looks: 100 % means the machine was the limit. */
-    private static double machineBusy(long[] before, long[] after) {
+    static double machineBusy(long[] before, long[] after) {
         if (before == null || after == null || after[1] == before[1]) {
             return Double.NaN;
         }
@@ -576,7 +611,7 @@ public final class PipelineBenchmark {
     }
 
     /** VmHWM: the most resident memory the process ever had. */
-    private static long peakRss(long pid) {
+    static long peakRss(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
