@@ -146,6 +146,8 @@ final class KafkaStreamsCeiling {
     private static Measured run(Shape shape, String applicationId, String bootstrap, Topics topics, String to, int orders,
             Path stateDir) throws InterruptedException {
         Progress progress = new Progress(orders);
+        // Kafka Streams' defaults and exactly-once, not StreamsDefaults: what the services add there (dead-letter
+        // handlers, accounting) acts on bad records only, and needs a service around it.
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
