@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -96,26 +95,40 @@ final class SuiteClient implements AutoCloseable {
         }
     }
 
-    /** Every committed record of a topic, from the beginning to its current end. */
+    /**
+     * Every committed record of a topic, from the beginning to its current end. No consumer group: a read that needs
+     * no offsets must not wait for the group coordinator (an auto-commit per poll, and a synchronous one at close that
+     * may take 30 s while the broker is busy), nor leave a group behind per read.
+     */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "suite-it-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            long start = System.nanoTime();
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long located = System.nanoTime();
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             Instant deadline = Instant.now().plusSeconds(30);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))
+            boolean atEnd;
+            while (!(atEnd = partitions.stream().allMatch(partition -> consumer.position(partition) >= end.get(partition)))
                     && Instant.now().isBefore(deadline)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
+            reportSlowRead(topic, records.size(), atEnd, (located - start) / 1e9, (System.nanoTime() - start) / 1e9);
             return records;
+        }
+    }
+
+    /** A read that took long, or stopped before the end, says so: a test waiting on it is otherwise left guessing. */
+    private static void reportSlowRead(String topic, int records, boolean atEnd, double locatedSeconds, double seconds) {
+        if (!atEnd || seconds > 10) {
+            System.out.printf("readAll(%s): %,d records in %.1f s (its end offsets after %.1f s)%s%n", topic, records,
+                    seconds, locatedSeconds, atEnd ? "" : ", stopped at its 30 s limit before the end");
         }
     }
 
