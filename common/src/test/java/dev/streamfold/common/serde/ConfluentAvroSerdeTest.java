@@ -167,13 +167,16 @@ class ConfluentAvroSerdeTest {
                 .setEventTime(Instant.parse("2026-03-01T10:00:00Z")).setSource(OrderSource.DIRECT).build();
     }
 
-    /** Registry semantics for a unit test: ids by (subject, schema), schemas by id. */
+    /**
+     * Registry semantics for a unit test: ids by (subject, schema), schemas by id. Thread-safe like the real client
+     * (its maps are concurrent): one serde's threads share it.
+     */
     private static final class InMemoryRegistry implements SchemaRegistry {
         private final Map<Integer, Schema> schemas = new HashMap<>();
         private final Map<String, Integer> ids = new HashMap<>();
 
         @Override
-        public Schema schemaById(int id) {
+        public synchronized Schema schemaById(int id) {
             Schema schema = schemas.get(id);
             if (schema == null) {
                 throw new PoisonRecordException("schema id " + id + " not found in the registry");
@@ -182,7 +185,7 @@ class ConfluentAvroSerdeTest {
         }
 
         @Override
-        public int idOf(String subject, Schema schema) {
+        public synchronized int idOf(String subject, Schema schema) {
             return ids.computeIfAbsent(subject + schema, ignored -> {
                 int id = schemas.size() + 1;
                 schemas.put(id, schema);
